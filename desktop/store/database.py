@@ -1,0 +1,183 @@
+"""Opening the drafts database safely: durable settings, damage detection, backups, recovery.
+
+These offices have power cuts. WAL with `synchronous=FULL` makes every committed transaction
+survive one (with NORMAL a commit can roll back after a power loss). A file that is damaged anyway
+is never opened half-way nor overwritten: it is moved aside with a timestamp, and the newest
+automatic backup that passes an integrity check takes its place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from desktop.store.schema_migrations import apply_migrations
+from i18n.translate import _
+
+DATABASE_NAME = "drafts.sqlite3"
+BACKUP_FOLDER = "backups"
+BACKUP_PREFIX = "drafts-"
+BACKUPS_KEPT = 5
+BACKUP_INTERVAL = dt.timedelta(hours=1)
+_STAMP = "%Y%m%dT%H%M%S%fZ"
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def utc_now() -> dt.datetime:
+    """The current time, timezone-aware, in UTC (what the store records)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def iso(moment: dt.datetime) -> str:
+    """How the store writes a moment: ISO 8601 in UTC with microseconds, sortable as text."""
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class OpenReport:
+    """What happened when the database was opened, for the app to tell the user."""
+
+    damaged_file: Path | None = None
+    restored_from: Path | None = None
+    reason: str = ""
+
+    @property
+    def recovered(self) -> bool:
+        """Whether the database had to be replaced because it was damaged."""
+        return self.damaged_file is not None
+
+    def message(self) -> str:
+        """What to tell the user, in the current language (empty when all was well)."""
+        if self.damaged_file is None:
+            return ""
+        if self.restored_from is not None:
+            return _(
+                "The drafts file was damaged and could not be read. It has been kept as "
+                "{damaged}, and your drafts were restored from the automatic backup of "
+                "{when}. Check your latest changes: anything typed after that time is missing."
+            ).format(damaged=self.damaged_file, when=backup_time(self.restored_from))
+        return _(
+            "The drafts file was damaged and could not be read, and there was no backup to "
+            "restore. It has been kept as {damaged}: ask a technician to try to recover it. "
+            "The app starts with an empty drafts list."
+        ).format(damaged=self.damaged_file)
+
+
+def connect(path: Path) -> Database:
+    """Open one SQLite file with the settings the store relies on, and check it is whole.
+
+    Raises sqlite3.DatabaseError when the file is not a database or fails the integrity check.
+    """
+    conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        result = conn.execute("PRAGMA quick_check").fetchone()
+        if result is None or result[0] != "ok":
+            raise sqlite3.DatabaseError(result[0] if result else "quick_check gave no answer")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise
+    return Database(conn, execute_plugins=False)
+
+
+def _move_aside(path: Path, now: dt.datetime) -> Path:
+    """Rename the damaged file (and its WAL, which must not be replayed onto a backup)."""
+    damaged = path.with_name(f"{path.name}.damaged-{now.strftime(_STAMP)}")
+    os.replace(path, damaged)
+    for suffix in _SIDE_FILES:
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, damaged.with_name(damaged.name + suffix))
+    return damaged
+
+
+def backup_folder(data_dir: Path) -> Path:
+    """Where the automatic backups of the drafts database are kept."""
+    return data_dir / BACKUP_FOLDER
+
+
+def list_backups(data_dir: Path) -> list[Path]:
+    """Backups, newest first (their names carry the UTC time they were taken)."""
+    folder = backup_folder(data_dir)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{BACKUP_PREFIX}*.sqlite3"), reverse=True)
+
+
+def backup_time(backup: Path) -> dt.datetime:
+    """When a backup was taken, read from its name."""
+    stamp = backup.stem.removeprefix(BACKUP_PREFIX)
+    return dt.datetime.strptime(stamp, _STAMP).replace(tzinfo=dt.UTC)
+
+
+def _is_whole(path: Path) -> bool:
+    try:
+        connect(path).close()
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+def _restore(backup: Path, path: Path) -> None:
+    """Copy a backup into place through a temporary file, so no half-copied file remains."""
+    partial = path.with_name(path.name + ".restoring")
+    shutil.copyfile(backup, partial)
+    with partial.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, path)
+
+
+def open_database(data_dir: Path, now: dt.datetime | None = None) -> tuple[Database, OpenReport]:
+    """Open (or create) the drafts database in `data_dir`, recovering from damage if needed."""
+    moment = now or utc_now()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / DATABASE_NAME
+    report = OpenReport()
+    try:
+        db = connect(path)
+    except sqlite3.DatabaseError as error:
+        damaged = _move_aside(path, moment)
+        restored = next((b for b in list_backups(data_dir) if _is_whole(b)), None)
+        if restored is not None:
+            _restore(restored, path)
+        report = OpenReport(damaged_file=damaged, restored_from=restored, reason=str(error))
+        db = connect(path)
+    apply_migrations(db, iso(moment))
+    return db, report
+
+
+def take_backup(db: Database, data_dir: Path, now: dt.datetime | None = None) -> Path:
+    """Copy the live database with SQLite's backup API (consistent while in use), keep a few."""
+    moment = now or utc_now()
+    folder = backup_folder(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{BACKUP_PREFIX}{moment.strftime(_STAMP)}.sqlite3"
+    partial = target.with_name(target.name + ".partial")
+    with contextlib.closing(sqlite3.connect(partial)) as copy:
+        db.conn.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")
+    with partial.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
+    for old in list_backups(data_dir)[BACKUPS_KEPT:]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def backup_if_due(db: Database, data_dir: Path, now: dt.datetime | None = None) -> Path | None:
+    """Take a backup unless one was taken less than an hour ago; return it when taken."""
+    moment = now or utc_now()
+    backups = list_backups(data_dir)
+    if backups and moment - backup_time(backups[0]) < BACKUP_INTERVAL:
+        return None
+    return take_backup(db, data_dir, moment)

@@ -1,0 +1,464 @@
+"""Drafts: create, list, open, autosave, duplicate, trash, restore, revisions, attachments.
+
+Every change is one committed transaction before the caller returns, so what the window says was
+saved is saved. Each save keeps a revision (the last `REVISIONS_KEPT` per draft) to go back to.
+A draft of an older form version is moved to the newest version when opened, through the form's
+explicit migration; the answers as they were stay in a revision, and answers the newer form has no
+place for are kept beside the draft.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from desktop.store.attachments import (
+    load_blob,
+    read_attachment_file,
+    referenced_hashes,
+    sniff_media_type,
+    store_blob,
+)
+from desktop.store.database import OpenReport, backup_if_due, iso, open_database, utc_now
+from i18n.errors import UserError
+from i18n.translate import N_
+from schemas.forms import DEFAULT_FORM_ID, FormDefinition, FormRegistry, default_registry
+from schemas.migration import MigrationError, migrate
+from schemas.validation import ValidationReport, validate
+
+REVISIONS_KEPT = 50
+DRAFT = "draft"
+LAST_OPENED_KEY = "last_opened_draft"
+
+
+class DraftNotFound(UserError):
+    """No draft (or revision) with that id in this store."""
+
+    code = "draft_not_found"
+
+
+class DraftLocked(UserError):
+    """The draft is signed (or later): it is never edited, only corrected by a new draft."""
+
+    code = "draft_locked"
+
+
+class FormVersionUnavailable(UserError):
+    """The draft's form cannot be opened by this version of the app."""
+
+    code = "form_version_unavailable"
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    """One line of the drafts list."""
+
+    id: str
+    name: str
+    country: str
+    status: str
+    completion: float
+    updated_at: str
+    trashed_at: str | None
+    form_id: str
+    form_version: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A whole draft, with its answers."""
+
+    id: str
+    form_id: str
+    form_version: str
+    language: str | None
+    status: str
+    answers: dict[str, Any]
+    set_aside: dict[str, Any]
+    corrects: str | None
+    created_at: str
+    updated_at: str
+    trashed_at: str | None
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One autosaved state of a draft."""
+
+    id: int
+    draft_id: str
+    form_version: str
+    saved_at: str
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did: when, and whether anything had changed at all."""
+
+    saved_at: str
+    changed: bool
+    report: ValidationReport
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _summary(row: Mapping[str, Any]) -> DraftSummary:
+    return DraftSummary(
+        id=row["id"],
+        name=row["name"],
+        country=row["country"],
+        status=row["status"],
+        completion=row["completion"],
+        updated_at=row["updated_at"],
+        trashed_at=row["trashed_at"],
+        form_id=row["form_id"],
+        form_version=row["form_version"],
+    )
+
+
+def _draft(row: Mapping[str, Any]) -> Draft:
+    return Draft(
+        id=row["id"],
+        form_id=row["form_id"],
+        form_version=row["form_version"],
+        language=row["language"],
+        status=row["status"],
+        answers=json.loads(row["answers"]),
+        set_aside=json.loads(row["set_aside"]),
+        corrects=row["corrects"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        trashed_at=row["trashed_at"],
+    )
+
+
+def _listed_text(answers: Mapping[str, Any], key: str) -> str:
+    value = answers.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+class DraftsStore:
+    """The drafts of one data folder. Not thread-safe: use it from one thread at a time."""
+
+    def __init__(
+        self,
+        db: Database,
+        data_dir: Path,
+        registry: FormRegistry | None = None,
+        clock: Callable[[], dt.datetime] = utc_now,
+        open_report: OpenReport | None = None,
+    ) -> None:
+        self.db = db
+        self.data_dir = data_dir
+        self.registry = registry or default_registry()
+        self._clock = clock
+        self.open_report = open_report or OpenReport()
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        registry: FormRegistry | None = None,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> DraftsStore:
+        """Open the store of a data folder; `open_report` says if it had to be recovered."""
+        db, report = open_database(data_dir, clock())
+        return cls(db, data_dir, registry, clock, report)
+
+    def close(self) -> None:
+        """Close the database; the WAL is folded back into the main file."""
+        self.db.close()
+
+    def _now(self) -> str:
+        return iso(self._clock())
+
+    def form_for(self, draft: Draft) -> FormDefinition:
+        """The form definition a draft is written against."""
+        return self.registry.get(draft.form_id, draft.form_version)
+
+    def _row(self, draft_id: str) -> Mapping[str, Any]:
+        rows = list(self.db.query("SELECT * FROM drafts WHERE id = ?", [draft_id]))
+        if not rows:
+            raise DraftNotFound(N_("There is no draft with the id {id}."), id=draft_id)
+        return rows[0]
+
+    # Listing -----------------------------------------------------------------------------
+
+    def list(self, trashed: bool = False) -> list[DraftSummary]:
+        """Drafts (or, with `trashed`, the trash), most recently changed first."""
+        condition = "trashed_at IS NOT NULL" if trashed else "trashed_at IS NULL"
+        return [
+            _summary(row)
+            for row in self.db.query(
+                f"SELECT * FROM drafts WHERE {condition} ORDER BY updated_at DESC, id"
+            )
+        ]
+
+    def last_opened(self) -> str | None:
+        """The draft opened last, if it is still there and not in the trash."""
+        rows = list(self.db.query("SELECT value FROM meta WHERE key = ?", [LAST_OPENED_KEY]))
+        if not rows:
+            return None
+        draft_id = rows[0]["value"]
+        alive = self.db.execute(
+            "SELECT 1 FROM drafts WHERE id = ? AND trashed_at IS NULL", [draft_id]
+        ).fetchone()
+        return draft_id if alive else None
+
+    # Creating and opening ----------------------------------------------------------------
+
+    def create(
+        self,
+        answers: Mapping[str, Any] | None = None,
+        form_id: str = DEFAULT_FORM_ID,
+        language: str | None = None,
+        corrects: str | None = None,
+        form_version: str | None = None,
+    ) -> Draft:
+        """A new draft of the newest form version (or the given one), saved at once."""
+        form = (
+            self.registry.get(form_id, form_version)
+            if form_version
+            else self.registry.latest(form_id)
+        )
+        draft_id = str(uuid.uuid4())
+        now = self._now()
+        values = dict(answers or {})
+        with self.db.atomic():
+            self.db["drafts"].insert(
+                {
+                    "id": draft_id,
+                    "form_id": form.form_id,
+                    "form_version": form.version,
+                    "language": language,
+                    "status": DRAFT,
+                    "answers": _dumps(values),
+                    "set_aside": "{}",
+                    "name": _listed_text(values, "lrg_name"),
+                    "country": _listed_text(values, "country"),
+                    "completion": validate(form, values).overall.fraction,
+                    "corrects": corrects,
+                    "created_at": now,
+                    "updated_at": now,
+                    "trashed_at": None,
+                }
+            )
+            self._add_revision(draft_id, form.version, values, now)
+        return self.get(draft_id)
+
+    def get(self, draft_id: str) -> Draft:
+        """A draft as stored, without moving it to a newer form version."""
+        return _draft(self._row(draft_id))
+
+    def open_draft(self, draft_id: str) -> Draft:
+        """Open a draft to work on: moved to the newest form version, remembered as last opened."""
+        draft = self.get(draft_id)
+        latest = self.registry.latest(draft.form_id)
+        if draft.status == DRAFT and draft.form_version != latest.version:
+            draft = self._migrate(draft, latest)
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [LAST_OPENED_KEY, draft_id],
+            )
+        return draft
+
+    def _migrate(self, draft: Draft, latest: FormDefinition) -> Draft:
+        try:
+            result = migrate(
+                self.registry, draft.form_id, draft.answers, draft.form_version, latest.version
+            )
+        except MigrationError as error:
+            raise FormVersionUnavailable(
+                N_(
+                    "This draft was written on version {version} of the form, which this "
+                    "version of the app cannot open. Install the newest version of the app."
+                ),
+                version=draft.form_version,
+            ) from error
+        set_aside = {**draft.set_aside, **result.set_aside}
+        now = self._now()
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE drafts SET form_version = ?, answers = ?, set_aside = ?, completion = ?, "
+                "updated_at = ? WHERE id = ?",
+                [
+                    latest.version,
+                    _dumps(result.answers),
+                    _dumps(set_aside),
+                    validate(latest, result.answers).overall.fraction,
+                    now,
+                    draft.id,
+                ],
+            )
+            self._add_revision(draft.id, latest.version, result.answers, now)
+        return self.get(draft.id)
+
+    # Saving ------------------------------------------------------------------------------
+
+    def save(self, draft_id: str, answers: Mapping[str, Any]) -> SaveResult:
+        """Store the answers as typed so far; a committed transaction when this returns."""
+        row = self._row(draft_id)
+        if row["status"] != DRAFT:
+            raise DraftLocked(
+                N_("This form is signed and cannot be changed. Use Correct to make a new draft.")
+            )
+        form = self.registry.get(row["form_id"], row["form_version"])
+        report = validate(form, dict(answers))
+        encoded = _dumps(answers)
+        if encoded == row["answers"]:
+            return SaveResult(saved_at=row["updated_at"], changed=False, report=report)
+        now = self._now()
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE drafts SET answers = ?, name = ?, country = ?, completion = ?, "
+                "updated_at = ? WHERE id = ?",
+                [
+                    encoded,
+                    _listed_text(answers, "lrg_name"),
+                    _listed_text(answers, "country"),
+                    report.overall.fraction,
+                    now,
+                    draft_id,
+                ],
+            )
+            self._add_revision(draft_id, row["form_version"], answers, now, encoded)
+        return SaveResult(saved_at=now, changed=True, report=report)
+
+    def _add_revision(
+        self,
+        draft_id: str,
+        form_version: str,
+        answers: Mapping[str, Any],
+        now: str,
+        encoded: str | None = None,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO revisions (draft_id, form_version, saved_at, answers) VALUES (?, ?, ?, ?)",
+            [draft_id, form_version, now, encoded if encoded is not None else _dumps(answers)],
+        )
+        self.db.execute(
+            "DELETE FROM revisions WHERE draft_id = ? AND id <= ("
+            " SELECT id FROM revisions WHERE draft_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+            [draft_id, draft_id, REVISIONS_KEPT],
+        )
+
+    # Revisions ---------------------------------------------------------------------------
+
+    def revisions(self, draft_id: str) -> list[Revision]:
+        """The kept autosaves of a draft, newest first."""
+        self._row(draft_id)
+        return [
+            Revision(row["id"], row["draft_id"], row["form_version"], row["saved_at"])
+            for row in self.db.query(
+                "SELECT id, draft_id, form_version, saved_at FROM revisions "
+                "WHERE draft_id = ? ORDER BY id DESC",
+                [draft_id],
+            )
+        ]
+
+    def revision_answers(self, revision_id: int) -> dict[str, Any]:
+        """The answers as they were at one autosave."""
+        row = self.db.execute(
+            "SELECT answers FROM revisions WHERE id = ?", [revision_id]
+        ).fetchone()
+        if row is None:
+            raise DraftNotFound(N_("There is no saved version with the id {id}."), id=revision_id)
+        return json.loads(row[0])
+
+    def restore_revision(self, draft_id: str, revision_id: int) -> SaveResult:
+        """Go back to an earlier autosave; the current state stays in the history (undoable)."""
+        revision = self.db.execute(
+            "SELECT answers, form_version FROM revisions WHERE id = ? AND draft_id = ?",
+            [revision_id, draft_id],
+        ).fetchone()
+        if revision is None:
+            raise DraftNotFound(N_("There is no saved version with the id {id}."), id=revision_id)
+        answers = json.loads(revision[0])
+        current = self.get(draft_id)
+        if revision[1] != current.form_version:
+            answers = migrate(
+                self.registry, current.form_id, answers, revision[1], current.form_version
+            ).answers
+        return self.save(draft_id, answers)
+
+    # Copies and the trash ----------------------------------------------------------------
+
+    def duplicate(self, draft_id: str) -> Draft:
+        """A new draft with the same answers (and form version), e.g. for a second territory."""
+        source = self.get(draft_id)
+        return self.create(
+            source.answers,
+            form_id=source.form_id,
+            language=source.language,
+            form_version=source.form_version,
+        )
+
+    def trash(self, draft_id: str) -> None:
+        """Move a draft to the trash; nothing is lost until the trash is emptied."""
+        self._row(draft_id)
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE drafts SET trashed_at = ? WHERE id = ?", [self._now(), draft_id]
+            )
+
+    def restore(self, draft_id: str) -> None:
+        """Bring a draft back from the trash."""
+        self._row(draft_id)
+        with self.db.atomic():
+            self.db.execute("UPDATE drafts SET trashed_at = NULL WHERE id = ?", [draft_id])
+
+    def empty_trash(self) -> int:
+        """Delete the drafts in the trash for good, with their history and unused attachments."""
+        with self.db.atomic():
+            count = self.db.execute("DELETE FROM drafts WHERE trashed_at IS NOT NULL").rowcount
+            self._forget_unused_blobs()
+        return count
+
+    def _forget_unused_blobs(self) -> None:
+        used: set[str] = set()
+        for (answers,) in self.db.execute(
+            "SELECT answers FROM drafts UNION ALL SELECT answers FROM revisions"
+        ):
+            used |= referenced_hashes(json.loads(answers))
+        for (sha256,) in list(self.db.execute("SELECT sha256 FROM blobs")):
+            if sha256 not in used:
+                self.db.execute("DELETE FROM blobs WHERE sha256 = ?", [sha256])
+
+    # Attachments -------------------------------------------------------------------------
+
+    def add_attachment(self, path: Path, name: str | None = None) -> dict[str, Any]:
+        """Store a file once by its hash; return the reference an answer keeps."""
+        data = read_attachment_file(path)
+        return self.add_attachment_bytes(data, name or path.name)
+
+    def add_attachment_bytes(self, data: bytes, name: str) -> dict[str, Any]:
+        """Store bytes once by their hash; return the reference an answer keeps."""
+        with self.db.atomic():
+            digest = store_blob(self.db, data)
+        return {
+            "sha256": digest,
+            "name": name,
+            "media_type": sniff_media_type(data, name),
+            "size": len(data),
+        }
+
+    def attachment_bytes(self, sha256: str) -> bytes:
+        """The bytes of a stored attachment."""
+        return load_blob(self.db, sha256)
+
+    # Backups -----------------------------------------------------------------------------
+
+    def backup_if_due(self) -> Path | None:
+        """Take the hourly automatic backup if it is due; the app calls this on a timer."""
+        return backup_if_due(self.db, self.data_dir, self._clock())

@@ -1,0 +1,89 @@
+"""Named, recorded changes to the drafts database schema.
+
+Each migration runs inside one transaction together with the row that records it, so a power cut
+leaves either the old schema or the new one, and opening an up-to-date database twice runs nothing.
+New migrations are appended; a released one is never edited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+MIGRATIONS_TABLE = "_migrations"
+
+
+def _initial(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE drafts (
+            id TEXT PRIMARY KEY,
+            form_id TEXT NOT NULL,
+            form_version TEXT NOT NULL,
+            language TEXT,
+            status TEXT NOT NULL DEFAULT 'draft',
+            answers TEXT NOT NULL DEFAULT '{}',
+            set_aside TEXT NOT NULL DEFAULT '{}',
+            name TEXT NOT NULL DEFAULT '',
+            country TEXT NOT NULL DEFAULT '',
+            completion REAL NOT NULL DEFAULT 0,
+            corrects TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            trashed_at TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            draft_id TEXT NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
+            form_version TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            answers TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX revisions_by_draft ON revisions(draft_id, id)")
+    db.execute(
+        """
+        CREATE TABLE blobs (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            data BLOB NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (("0001_initial", _initial),)
+
+
+def applied(db: Database) -> list[str]:
+    """Names of the migrations this database has recorded, in the order they ran."""
+    if not db[MIGRATIONS_TABLE].exists():
+        return []
+    return [row["name"] for row in db.query(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY rowid")]
+
+
+def apply_migrations(db: Database, now: str) -> list[str]:
+    """Bring the schema up to date; return the names of the migrations that ran now."""
+    db.execute(
+        f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} "
+        "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    done = set(applied(db))
+    ran = []
+    for name, migration in MIGRATIONS:
+        if name in done:
+            continue
+        with db.atomic():
+            migration(db)
+            db.execute(
+                f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)", [name, now]
+            )
+        ran.append(name)
+    return ran

@@ -1,0 +1,1 @@
+"""Translation catalogs, languages and locale formatting; imports nothing of ours."""

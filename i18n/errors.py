@@ -1,0 +1,26 @@
+"""Errors meant for people: a message id and its values, translated when shown.
+
+Raising code states what went wrong and what to do in an English msgid marked with `N_`; the text
+is looked up in the active catalog only when the error is displayed, so an error raised before a
+language switch still shows in the language chosen since.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from i18n.translate import _
+
+
+class UserError(Exception):
+    """A failure a person can act on. `str(error)` is the translated, filled-in message."""
+
+    code = "error"
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+    def __str__(self) -> str:
+        return _(self.message).format(**self.params)

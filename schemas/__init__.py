@@ -1,0 +1,1 @@
+"""The forms as data, answer validation and word counting; imports nothing of ours."""
