@@ -281,7 +281,9 @@ def _check_year_range(fdef: FieldDef, path: str, value: Any) -> Iterator[Finding
         year = value.get(end)
         if year is None:
             continue
-        if isinstance(year, bool) or not isinstance(year, int) or not low <= year <= high:
+        if isinstance(year, bool) or not isinstance(year, int):
+            yield finding(f"{path}.{end}", "wrong_type")
+        elif not low <= year <= high:
             yield finding(f"{path}.{end}", "not_a_year", min_year=low, max_year=high)
         else:
             years[end] = year
@@ -292,10 +294,12 @@ def _check_year_range(fdef: FieldDef, path: str, value: Any) -> Iterator[Finding
 
 
 def _check_date(fdef: FieldDef, path: str, value: Any) -> Iterator[Finding]:
+    if not isinstance(value, str):
+        yield finding(path, "wrong_type")
+        return
     try:
-        dt.date.fromisoformat(value)
-        valid = isinstance(value, str) and len(value) == 10
-    except (TypeError, ValueError):
+        valid = len(value) == 10 and bool(dt.date.fromisoformat(value))
+    except ValueError:
         valid = False
     if not valid:
         yield finding(path, "not_a_date")

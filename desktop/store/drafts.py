@@ -35,6 +35,8 @@ from schemas.validation import ValidationReport, validate
 
 REVISIONS_KEPT = 50
 DRAFT = "draft"
+# Statuses as shown to people; later issues add signed, queued, sent and received.
+STATUS_LABELS = {DRAFT: N_("Draft")}
 LAST_OPENED_KEY = "last_opened_draft"
 
 
