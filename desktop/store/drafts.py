@@ -29,7 +29,13 @@ from desktop.store.attachments import (
 from desktop.store.database import OpenReport, backup_if_due, iso, open_database, utc_now
 from i18n.errors import UserError
 from i18n.translate import N_
-from schemas.forms import DEFAULT_FORM_ID, FormDefinition, FormRegistry, default_registry
+from schemas.forms import (
+    DEFAULT_FORM_ID,
+    FormDefinition,
+    FormDefinitionError,
+    FormRegistry,
+    default_registry,
+)
 from schemas.migration import MigrationError, migrate
 from schemas.validation import ValidationReport, validate
 
@@ -56,6 +62,17 @@ class FormVersionUnavailable(UserError):
     """The draft's form cannot be opened by this version of the app."""
 
     code = "form_version_unavailable"
+
+    @classmethod
+    def for_version(cls, version: str) -> FormVersionUnavailable:
+        """The error for a draft written on form version `version`."""
+        return cls(
+            N_(
+                "This draft was written on version {version} of the form, which this "
+                "version of the app cannot open. Install the newest version of the app."
+            ),
+            version=version,
+        )
 
 
 @dataclass(frozen=True)
@@ -185,7 +202,13 @@ class DraftsStore:
 
     def form_for(self, draft: Draft) -> FormDefinition:
         """The form definition a draft is written against."""
-        return self.registry.get(draft.form_id, draft.form_version)
+        return self._form(draft.form_id, draft.form_version)
+
+    def _form(self, form_id: str, version: str) -> FormDefinition:
+        try:
+            return self.registry.get(form_id, version)
+        except FormDefinitionError as error:
+            raise FormVersionUnavailable.for_version(version) from error
 
     def _row(self, draft_id: str) -> Mapping[str, Any]:
         rows = list(self.db.query("SELECT * FROM drafts WHERE id = ?", [draft_id]))
@@ -281,13 +304,7 @@ class DraftsStore:
                 self.registry, draft.form_id, draft.answers, draft.form_version, latest.version
             )
         except MigrationError as error:
-            raise FormVersionUnavailable(
-                N_(
-                    "This draft was written on version {version} of the form, which this "
-                    "version of the app cannot open. Install the newest version of the app."
-                ),
-                version=draft.form_version,
-            ) from error
+            raise FormVersionUnavailable.for_version(draft.form_version) from error
         set_aside = {**draft.set_aside, **result.set_aside}
         now = self._now()
         with self.db.atomic():
@@ -315,7 +332,7 @@ class DraftsStore:
             raise DraftLocked(
                 N_("This form is signed and cannot be changed. Use Correct to make a new draft.")
             )
-        form = self.registry.get(row["form_id"], row["form_version"])
+        form = self._form(row["form_id"], row["form_version"])
         report = validate(form, dict(answers))
         encoded = _dumps(answers)
         if encoded == row["answers"]:

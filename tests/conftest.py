@@ -1,0 +1,35 @@
+"""Shared fixtures. Qt tests run on the offscreen platform, set here so no display is needed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from desktop.store.drafts import DraftsStore
+from schemas.forms import FORMS_DIR, FormDefinition, FormRegistry, default_registry
+
+FIXTURE_FORMS = Path(__file__).parent / "fixtures" / "forms"
+
+
+@pytest.fixture(scope="session")
+def form() -> FormDefinition:
+    """The join form as shipped (2022)."""
+    return default_registry().get("hrc-join", "2022")
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    """A drafts store in a fresh folder, closed after the test."""
+    opened = DraftsStore.open(tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def two_version_registry() -> FormRegistry:
+    """The shipped forms plus a fixture 2099 version of the join form, to exercise migrations."""
+    return FormRegistry((FORMS_DIR, FIXTURE_FORMS))
