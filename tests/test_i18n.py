@@ -1,0 +1,64 @@
+"""The translation layer as far as the foundation uses it: lookup, errors, locale formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
+from i18n import formatting, translate
+from i18n.errors import UserError
+from i18n.translate import N_, _, current_language, set_language
+
+
+@pytest.fixture
+def catalog_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A French catalog in a temporary locale folder, and English restored afterwards."""
+    catalog = Catalog(locale="fr", domain=translate.DOMAIN)
+    catalog.add("Draft", "Brouillon")
+    catalog.add("There is no draft with the id {id}.", "Aucun brouillon n'a l'identifiant {id}.")
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / f"{translate.DOMAIN}.po").open("wb") as handle:
+        write_po(handle, catalog)
+    monkeypatch.setattr(translate, "LOCALE_DIR", tmp_path)
+    translate._load.cache_clear()
+    yield tmp_path
+    set_language("en")
+    translate._load.cache_clear()
+
+
+def test_a_po_catalog_is_used_without_a_compile_step(catalog_dir: Path) -> None:
+    assert _("Draft") == "Draft"
+    set_language("fr")
+    assert current_language() == "fr"
+    assert _("Draft") == "Brouillon"
+    assert _("Not in the catalog") == "Not in the catalog"
+
+
+def test_a_user_error_shows_in_the_language_chosen_after_it_was_raised(catalog_dir: Path) -> None:
+    error = UserError(N_("There is no draft with the id {id}."), id="42")
+    assert str(error) == "There is no draft with the id 42."
+    set_language("fr")
+    assert str(error) == "Aucun brouillon n'a l'identifiant 42."
+
+
+def test_a_language_without_catalog_falls_back_to_the_source_texts() -> None:
+    set_language("xx")
+    try:
+        assert _("Draft") == "Draft"
+    finally:
+        set_language("en")
+
+
+def test_numbers_dates_and_percentages_follow_the_language(catalog_dir: Path) -> None:
+    assert formatting.number(2536729) == "2,536,729"
+    assert formatting.percent(0.75) == "75%"
+    assert formatting.day("2026-11-23") == "November 23, 2026"
+    set_language("fr")
+    assert formatting.number(2536729) == "2\u202f536\u202f729"
+    assert formatting.day(dt.date(2026, 11, 23)) == "23 novembre 2026"
+    assert formatting.moment("2026-11-23T09:00:00+00:00")
