@@ -10,12 +10,14 @@ place for are kept beside the draft.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
@@ -165,8 +167,23 @@ def _listed_text(answers: Mapping[str, Any], key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _locked(method: Callable[P, R]) -> Callable[P, R]:
+    """Serialise a store method: the window reads while the autosave worker writes."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with args[0]._lock:  # type: ignore[attr-defined]
+            return method(*args, **kwargs)
+
+    return wrapper
+
+
 class DraftsStore:
-    """The drafts of one data folder. Not thread-safe: use it from one thread at a time."""
+    """The drafts of one data folder. Safe to share between threads: one call at a time."""
 
     def __init__(
         self,
@@ -181,6 +198,7 @@ class DraftsStore:
         self.registry = registry or default_registry()
         self._clock = clock
         self.open_report = open_report or OpenReport()
+        self._lock = threading.RLock()
 
     @classmethod
     def open(
@@ -193,6 +211,7 @@ class DraftsStore:
         db, report = open_database(data_dir, clock())
         return cls(db, data_dir, registry, clock, report)
 
+    @_locked
     def close(self) -> None:
         """Close the database; the WAL is folded back into the main file."""
         self.db.close()
@@ -218,6 +237,7 @@ class DraftsStore:
 
     # Listing -----------------------------------------------------------------------------
 
+    @_locked
     def list(self, trashed: bool = False) -> list[DraftSummary]:
         """Drafts (or, with `trashed`, the trash), most recently changed first."""
         condition = "trashed_at IS NOT NULL" if trashed else "trashed_at IS NULL"
@@ -228,6 +248,7 @@ class DraftsStore:
             )
         ]
 
+    @_locked
     def last_opened(self) -> str | None:
         """The draft opened last, if it is still there and not in the trash."""
         rows = list(self.db.query("SELECT value FROM meta WHERE key = ?", [LAST_OPENED_KEY]))
@@ -241,6 +262,7 @@ class DraftsStore:
 
     # Creating and opening ----------------------------------------------------------------
 
+    @_locked
     def create(
         self,
         answers: Mapping[str, Any] | None = None,
@@ -280,10 +302,12 @@ class DraftsStore:
             self._add_revision(draft_id, form.version, values, now)
         return self.get(draft_id)
 
+    @_locked
     def get(self, draft_id: str) -> Draft:
         """A draft as stored, without moving it to a newer form version."""
         return _draft(self._row(draft_id))
 
+    @_locked
     def open_draft(self, draft_id: str) -> Draft:
         """Open a draft to work on: moved to the newest form version, remembered as last opened."""
         draft = self.get(draft_id)
@@ -325,6 +349,7 @@ class DraftsStore:
 
     # Saving ------------------------------------------------------------------------------
 
+    @_locked
     def save(self, draft_id: str, answers: Mapping[str, Any]) -> SaveResult:
         """Store the answers as typed so far; a committed transaction when this returns."""
         row = self._row(draft_id)
@@ -374,6 +399,7 @@ class DraftsStore:
 
     # Revisions ---------------------------------------------------------------------------
 
+    @_locked
     def revisions(self, draft_id: str) -> list[Revision]:
         """The kept autosaves of a draft, newest first."""
         self._row(draft_id)
@@ -386,6 +412,7 @@ class DraftsStore:
             )
         ]
 
+    @_locked
     def revision_answers(self, revision_id: int) -> dict[str, Any]:
         """The answers as they were at one autosave."""
         row = self.db.execute(
@@ -395,6 +422,7 @@ class DraftsStore:
             raise DraftNotFound(N_("There is no saved version with the id {id}."), id=revision_id)
         return json.loads(row[0])
 
+    @_locked
     def restore_revision(self, draft_id: str, revision_id: int) -> SaveResult:
         """Go back to an earlier autosave; the current state stays in the history (undoable)."""
         revision = self.db.execute(
@@ -413,6 +441,7 @@ class DraftsStore:
 
     # Copies and the trash ----------------------------------------------------------------
 
+    @_locked
     def duplicate(self, draft_id: str) -> Draft:
         """A new draft with the same answers (and form version), e.g. for a second territory."""
         source = self.get(draft_id)
@@ -423,6 +452,7 @@ class DraftsStore:
             form_version=source.form_version,
         )
 
+    @_locked
     def trash(self, draft_id: str) -> None:
         """Move a draft to the trash; nothing is lost until the trash is emptied."""
         self._row(draft_id)
@@ -431,12 +461,14 @@ class DraftsStore:
                 "UPDATE drafts SET trashed_at = ? WHERE id = ?", [self._now(), draft_id]
             )
 
+    @_locked
     def restore(self, draft_id: str) -> None:
         """Bring a draft back from the trash."""
         self._row(draft_id)
         with self.db.atomic():
             self.db.execute("UPDATE drafts SET trashed_at = NULL WHERE id = ?", [draft_id])
 
+    @_locked
     def empty_trash(self) -> int:
         """Delete the drafts in the trash for good, with their history and unused attachments."""
         with self.db.atomic():
@@ -461,6 +493,7 @@ class DraftsStore:
         data = read_attachment_file(path)
         return self.add_attachment_bytes(data, name or path.name)
 
+    @_locked
     def add_attachment_bytes(self, data: bytes, name: str) -> dict[str, Any]:
         """Store bytes once by their hash; return the reference an answer keeps."""
         with self.db.atomic():
@@ -472,12 +505,14 @@ class DraftsStore:
             "size": len(data),
         }
 
+    @_locked
     def attachment_bytes(self, sha256: str) -> bytes:
         """The bytes of a stored attachment."""
         return load_blob(self.db, sha256)
 
     # Backups -----------------------------------------------------------------------------
 
+    @_locked
     def backup_if_due(self) -> Path | None:
         """Take the hourly automatic backup if it is due; the app calls this on a timer."""
         return backup_if_due(self.db, self.data_dir, self._clock())
