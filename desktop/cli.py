@@ -152,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
             variable=DATA_DIR_VARIABLE
         ),
     )
+    # For tests: a Python file run inside the app once the window is shown.
+    parser.add_argument("--run-script", type=Path, default=None, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
 
     drafts = commands.add_parser("drafts", help=_("list, show, export and import drafts"))
@@ -206,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from desktop.app import run_app  # noqa: PLC0415 - Qt loads only when the window opens
 
-        return run_app(data_dir)
+        return run_app(data_dir, args.run_script)
     try:
         return _run_with_store(data_dir, args.handler, args)
     except UserError as error:

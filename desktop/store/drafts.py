@@ -46,6 +46,7 @@ DRAFT = "draft"
 # Statuses as shown to people; later issues add signed, queued, sent and received.
 STATUS_LABELS = {DRAFT: N_("Draft")}
 LAST_OPENED_KEY = "last_opened_draft"
+SESSION_KEY = "window_session_started"
 
 
 class DraftNotFound(UserError):
@@ -260,6 +261,28 @@ class DraftsStore:
         ).fetchone()
         return draft_id if alive else None
 
+    @_locked
+    def mark_session_started(self) -> str | None:
+        """Record that the window is open; return when the previous one started if it never
+        closed properly (a crash or a power cut), else None."""
+        rows = list(self.db.query("SELECT value FROM meta WHERE key = ?", [SESSION_KEY]))
+        with self.db.atomic():
+            self._set_meta(SESSION_KEY, self._now())
+        return rows[0]["value"] if rows else None
+
+    @_locked
+    def mark_session_ended(self) -> None:
+        """Record that the window closed properly."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM meta WHERE key = ?", [SESSION_KEY])
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
     # Creating and opening ----------------------------------------------------------------
 
     @_locked
@@ -315,11 +338,7 @@ class DraftsStore:
         if draft.status == DRAFT and draft.form_version != latest.version:
             draft = self._migrate(draft, latest)
         with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [LAST_OPENED_KEY, draft_id],
-            )
+            self._set_meta(LAST_OPENED_KEY, draft_id)
         return draft
 
     def _migrate(self, draft: Draft, latest: FormDefinition) -> Draft:

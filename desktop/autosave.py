@@ -1,0 +1,84 @@
+"""Autosave: half a second after typing stops, on every section change, and on close.
+
+Saves run on a single background thread, so a slow disk never freezes typing; a save that fails
+(disk full, file locked) keeps the answers in memory, says so, and is tried again.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+
+from desktop.background import Task, run_in_background
+from desktop.draft_session import DraftSession
+from desktop.store.drafts import SaveResult
+
+DELAY_MS = 500
+RETRY_MS = 5000
+
+
+class Autosave(QObject):
+    """Keeps one draft session saved."""
+
+    saving = Signal()
+    saved = Signal(str)
+    failed = Signal(object)
+
+    def __init__(self, session: DraftSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._task: Task | None = None
+        self._pending = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DELAY_MS)
+        self._timer.timeout.connect(self.save_soon)
+        session.on_change(self._timer.start)
+
+    def save_soon(self) -> None:
+        """Start a background save of the current answers (after any save under way)."""
+        self._timer.stop()
+        if not self.session.dirty:
+            return
+        if self._task is not None and not self._task.finished:
+            self._pending = True
+            return
+        generation, answers = self.session.snapshot()
+        draft_id = self.session.draft_id
+        store = self.session.store
+        self.saving.emit()
+        self._task = run_in_background(
+            lambda: store.save(draft_id, answers),
+            on_success=lambda result: self._on_saved(generation, result),
+            on_failure=self._on_failed,
+            pool=self._pool,
+        )
+
+    def _on_saved(self, generation: int, result: SaveResult) -> None:
+        self.session.mark_saved(generation, result.saved_at)
+        self.saved.emit(result.saved_at)
+        if self._pending or (self.session.dirty and not self._timer.isActive()):
+            self._pending = False
+            self.save_soon()
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._pending = False
+        self.failed.emit(error)
+        self._timer.start(RETRY_MS)
+
+    def flush(self) -> None:
+        """Save now and wait for it: before closing the window or leaving the draft."""
+        self._timer.stop()
+        self._pending = False
+        if self._task is not None:
+            self._task.wait()
+        self._pool.waitForDone()
+        if self.session.dirty:
+            self.session.save_now()
+            self.saved.emit(self.session.saved_at)
+
+    def stop(self) -> None:
+        """Save what is pending and stop listening (the session is closing)."""
+        self.flush()
+        self._timer.stop()

@@ -1,0 +1,125 @@
+"""The filled form as a readable HTML document, section by section, for paper and PDF.
+
+Qt-free: it only builds text, so its content is tested without a window; `pdf_export` lays it out.
+Everything typed by the user is escaped; names inserted into translated sentences are isolated
+(U+2068/U+2069) so that they read correctly in right-to-left languages.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+from babel import Locale
+
+from desktop.version import __version__
+from i18n import formatting
+from i18n.translate import _, current_language
+from schemas.forms import FieldDef, FormDefinition
+from schemas.validation import is_empty, is_relevant
+
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(text: str) -> str:
+    """Wrap an inserted value so its direction does not disturb the sentence around it."""
+    return f"{FSI}{text}{PDI}"
+
+
+def _country(code: str) -> str:
+    try:
+        return Locale.parse(current_language()).territories.get(code, code)
+    except (ValueError, TypeError):
+        return code
+
+
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{html.escape(part)}</p>" for part in text.split("\n") if part.strip())
+
+
+def render_value(fdef: FieldDef, value: Any) -> str:
+    """One answer as HTML, in the current language's formats."""
+    if is_empty(value):
+        return f"<p class='empty'>{html.escape(_('(not answered)'))}</p>"
+    options = {o.id: _(o.label) for o in fdef.options}
+    kind = fdef.type
+    if kind == "long_text":
+        return _paragraphs(str(value))
+    if kind == "country":
+        return f"<p>{html.escape(_country(str(value)))}</p>"
+    if kind == "integer" and isinstance(value, int):
+        return f"<p>{html.escape(formatting.number(value))}</p>"
+    if kind == "choice":
+        return f"<p>{html.escape(options.get(value, str(value)))}</p>"
+    if kind == "multi_choice" and isinstance(value, list):
+        items = "".join(f"<li>{html.escape(options.get(v, str(v)))}</li>" for v in value)
+        return f"<ul>{items}</ul>"
+    if kind == "year_range" and isinstance(value, dict):
+        start, end = value.get("start") or "…", value.get("end") or "…"
+        return f"<p>{html.escape(_('{start} to {end}').format(start=start, end=end))}</p>"
+    if kind == "date" and isinstance(value, str):
+        try:
+            return f"<p>{html.escape(formatting.day(value))}</p>"
+        except ValueError:
+            return f"<p>{html.escape(value)}</p>"
+    if kind in ("url_list",) and isinstance(value, list):
+        return "<ul>" + "".join(f"<li>{html.escape(str(v))}</li>" for v in value) + "</ul>"
+    if kind == "attachments" and isinstance(value, list):
+        names = [html.escape(str(v.get("name", ""))) for v in value if isinstance(v, dict)]
+        return "<ul>" + "".join(f"<li>{n}</li>" for n in names) + "</ul>"
+    if kind == "repeat" and isinstance(value, list):
+        return _render_items(fdef, value)
+    return f"<p>{html.escape(str(value))}</p>"
+
+
+def _render_items(fdef: FieldDef, items: list[Any]) -> str:
+    parts = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or is_empty(item):
+            continue
+        parts.append(f"<h3>{html.escape(_(fdef.item_label).format(number=number))}</h3>")
+        for sub in fdef.item_fields:
+            if not is_empty(item.get(sub.id)):
+                parts.append(f"<h4>{html.escape(_(sub.label))}</h4>")
+                parts.append(render_value(sub, item.get(sub.id)))
+    return "".join(parts) or render_value(fdef, None)
+
+
+def statement_text(form: FormDefinition, answers: Mapping[str, Any]) -> str:
+    """The statement of commitment in the current language, the names filled in and isolated."""
+    statement = form.statement()
+    if statement is None:
+        return ""
+    values = {}
+    for placeholder, field_id in statement.placeholders.items():
+        answer = answers.get(field_id)
+        values[placeholder] = isolate(str(answer).strip()) if not is_empty(answer) else "…"
+    return _(statement.text).format(**values)
+
+
+def form_html(form: FormDefinition, answers: Mapping[str, Any], generated: str) -> str:
+    """The whole form with its answers, as one HTML document."""
+    direction = Locale.parse(current_language()).text_direction
+    parts = [
+        f"<html dir='{direction}'><head><meta charset='utf-8'></head><body>",
+        f"<h1>{html.escape(_(form.title))}</h1>",
+        "<p class='meta'>"
+        + html.escape(
+            _("Form {form} version {version}. Printed {when} by hrcities {app}.").format(
+                form=form.form_id, version=form.version, when=generated, app=__version__
+            )
+        )
+        + "</p>",
+    ]
+    for number, section in enumerate(form.sections, start=1):
+        parts.append(f"<h2>{number}. {html.escape(_(section.title))}</h2>")
+        if section.statement is not None:
+            parts.append(f"<blockquote>{_paragraphs(statement_text(form, answers))}</blockquote>")
+        for fdef in section.fields:
+            if not is_relevant(fdef, answers):
+                continue
+            parts.append(f"<h4>{html.escape(_(fdef.label))}</h4>")
+            parts.append(render_value(fdef, answers.get(fdef.id)))
+    parts.append("</body></html>")
+    return "".join(parts)

@@ -1,0 +1,183 @@
+"""The form being filled: a section navigator with completion, the pages, Back and Next."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.draft_session import DraftSession
+from desktop.editors.base import EditorContext
+from desktop.field_row import FieldRow
+from desktop.section_page import SectionPage
+from desktop.summary_page import SummaryPage
+from i18n.translate import _
+
+
+class FormView(QWidget):
+    """Shows one draft session. Emits `section_changed` so the autosave can save."""
+
+    section_changed = Signal(int)
+
+    def __init__(
+        self, session: DraftSession, context: EditorContext, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("formView")
+        self.session = session
+        self.navigator = QListWidget(self)
+        self.navigator.setObjectName("sectionNavigator")
+        self.navigator.setMinimumWidth(240)
+        self.navigator.setWordWrap(True)
+        self.navigator.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pages = QStackedWidget(self)
+        self.section_pages: list[SectionPage] = []
+        for section in session.form.sections:
+            page = SectionPage(section, session, context, self.pages)
+            self.section_pages.append(page)
+            self.pages.addWidget(page)
+            self.navigator.addItem(QListWidgetItem())
+        self.summary = SummaryPage(session, self.go_to_field, self.pages)
+        self.pages.addWidget(self.summary)
+        self.navigator.addItem(QListWidgetItem())
+        self.back_button = QPushButton(self)
+        self.next_button = QPushButton(self)
+        self.back_button.clicked.connect(lambda: self.go_to_page(self.pages.currentIndex() - 1))
+        self.next_button.clicked.connect(lambda: self.go_to_page(self.pages.currentIndex() + 1))
+        self.navigator.currentRowChanged.connect(self.go_to_page)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.next_button)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.pages, 1)
+        right_layout.addLayout(buttons)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.navigator)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter)
+
+        self._refresh_pending = False
+        session.on_change(self._schedule_refresh)
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+        self.retranslate_ui()
+        self.navigator.setCurrentRow(0)
+
+    def retranslate_ui(self) -> None:
+        """Texts in the current language."""
+        self.back_button.setText(_("< Back"))
+        self.next_button.setText(_("Next >"))
+        self.navigator.setAccessibleName(_("Sections"))
+        for page in self.section_pages:
+            page.retranslate_ui()
+        self.summary.retranslate_ui()
+        self._refresh_navigator()
+
+    def _schedule_refresh(self) -> None:
+        # Typing fires a change per key: refresh the other widgets once per event-loop pass.
+        if not self._refresh_pending:
+            self._refresh_pending = True
+            QTimer.singleShot(0, self.refresh)
+
+    def refresh(self) -> None:
+        """Bring relevance, findings and completion on screen up to date."""
+        self._refresh_pending = False
+        current = self.pages.currentWidget()
+        if isinstance(current, SectionPage):
+            current.refresh()
+        elif current is self.summary:
+            self.summary.refresh()
+        self._refresh_navigator()
+
+    def _refresh_navigator(self) -> None:
+        report = self.session.report
+        for index, section in enumerate(self.session.form.sections):
+            completion = report.sections[section.id]
+            if completion.total == 0:
+                text = _("{number}. {title} (optional)")
+            elif completion.done == completion.total:
+                text = _("✓ {number}. {title} ({done}/{total})")
+            else:
+                text = _("{number}. {title} ({done}/{total})")
+            text = text.format(
+                number=index + 1,
+                title=_(section.title),
+                done=completion.done,
+                total=completion.total,
+            )
+            self.navigator.item(index).setText(text)
+        self.navigator.item(len(self.section_pages)).setText(_("Summary"))
+
+    def go_to_page(self, index: int) -> None:
+        """Show a section (or the summary, after the last section)."""
+        if not 0 <= index < self.pages.count() or index == self.pages.currentIndex():
+            self._update_buttons()
+            return
+        previous = self.pages.currentWidget()
+        if isinstance(previous, SectionPage):
+            for row in previous.all_rows():
+                row.mark_touched()
+        self.pages.setCurrentIndex(index)
+        page = self.pages.currentWidget()
+        if isinstance(page, SectionPage):
+            self.session.prefill(page.section)
+            page.reload_answers()
+        self.navigator.blockSignals(True)
+        self.navigator.setCurrentRow(index)
+        self.navigator.blockSignals(False)
+        self.refresh()
+        self._update_buttons()
+        self.section_changed.emit(index)
+
+    def _update_buttons(self) -> None:
+        index = self.pages.currentIndex()
+        self.back_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < self.pages.count() - 1)
+
+    def go_to_field(self, field_id: str) -> None:
+        """Show the section of a question and put the cursor in it."""
+        for index, page in enumerate(self.section_pages):
+            row = page.rows.get(field_id)
+            if row is not None:
+                self.go_to_page(index)
+                page.ensureWidgetVisible(row)
+                row.editor.focus_widget().setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+
+    def go_to_summary(self) -> None:
+        """Show the summary page."""
+        self.go_to_page(self.pages.count() - 1)
+
+    def reload_answers(self) -> None:
+        """Show the session's answers again on every page."""
+        for page in self.section_pages:
+            page.reload_answers()
+        self.refresh()
+
+    def _on_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        """A question the focus leaves has been visited: its findings may show from now on."""
+        widget = old
+        while widget is not None and widget is not self:
+            if isinstance(widget, FieldRow) and (new is None or not widget.isAncestorOf(new)):
+                widget.mark_touched()
+            widget = widget.parentWidget()
+
+    def detach(self) -> None:
+        """Stop following the application's focus: the view is about to go away."""
+        QApplication.instance().focusChanged.disconnect(self._on_focus_changed)

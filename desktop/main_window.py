@@ -1,0 +1,336 @@
+"""The main window: wires the drafts list, the form, autosave, menus and the status bar.
+
+It holds no form logic: the session validates, the store saves, the views render.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop.autosave import Autosave
+from desktop.draft_session import DraftSession
+from desktop.editors.base import EditorContext
+from desktop.form_view import FormView
+from desktop.home_view import HomeView
+from desktop.pdf_export import write_form_pdf
+from desktop.store.drafts import DraftsStore
+from desktop.version import __version__
+from desktop.versions_dialog import VersionsDialog
+from i18n import formatting
+from i18n.errors import UserError
+from i18n.translate import _
+
+UNDO_SECONDS = 15
+
+
+class MainWindow(QMainWindow):
+    """One window: the drafts list, or the draft being filled."""
+
+    def __init__(self, store: DraftsStore, settings: QSettings) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.store = store
+        self.settings = settings
+        self.session: DraftSession | None = None
+        self.autosave: Autosave | None = None
+        self.form_view: FormView | None = None
+        self.stack = QStackedWidget(self)
+        self.home = HomeView(store, self.stack)
+        self.stack.addWidget(self.home)
+        self.setCentralWidget(self.stack)
+        self.save_status = QLabel(self)
+        self.save_status.setObjectName("saveStatus")
+        self.statusBar().addPermanentWidget(self.save_status)
+        self.undo_button = QPushButton(self)
+        self.undo_button.hide()
+        self.undo_button.clicked.connect(self._undo_trash)
+        self.statusBar().addPermanentWidget(self.undo_button)
+        self._trashed: str | None = None
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.timeout.connect(self.undo_button.hide)
+        self._make_actions()
+        self._connect_home()
+        self.retranslate_ui()
+        self.home.reload()
+        self._update_actions()
+        self.resize(1100, 720)
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    # Building ---------------------------------------------------------------------------
+
+    def _action(self, shortcut: QKeySequence | str | None, slot) -> QAction:
+        action = QAction(self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        self.new_action = self._action(QKeySequence.StandardKey.New, self.new_draft)
+        self.home_action = self._action("Ctrl+L", self.show_home)
+        self.pdf_action = self._action("Ctrl+P", self.export_pdf)
+        self.versions_action = self._action("Ctrl+Shift+V", self.show_versions)
+        self.summary_action = self._action("Ctrl+Shift+S", self._go_to_summary)
+        self.back_action = self._action("Alt+Left", lambda: self._step(-1))
+        self.next_action = self._action("Alt+Right", lambda: self._step(1))
+        self.quit_action = self._action(QKeySequence.StandardKey.Quit, self.close)
+        self.about_action = self._action(None, self.show_about)
+        self.file_menu = self.menuBar().addMenu("")
+        for action in (self.new_action, self.home_action, self.pdf_action, self.versions_action):
+            self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.go_menu = self.menuBar().addMenu("")
+        for action in (self.back_action, self.next_action, self.summary_action):
+            self.go_menu.addAction(action)
+        self.help_menu = self.menuBar().addMenu("")
+        self.help_menu.addAction(self.about_action)
+
+    def _connect_home(self) -> None:
+        self.home.new_requested.connect(self.new_draft)
+        self.home.open_requested.connect(self.open_draft)
+        self.home.duplicate_requested.connect(self.duplicate_draft)
+        self.home.trash_requested.connect(self.trash_draft)
+        self.home.restore_requested.connect(self.restore_draft)
+        self.home.empty_trash_requested.connect(self.empty_trash)
+
+    def retranslate_ui(self) -> None:
+        """Every text of the window in the current language."""
+        self.setWindowTitle(_("Human Rights Cities and Territories — join form"))
+        self.file_menu.setTitle(_("&File"))
+        self.go_menu.setTitle(_("&Go"))
+        self.help_menu.setTitle(_("&Help"))
+        self.new_action.setText(_("&New draft"))
+        self.home_action.setText(_("&Drafts list"))
+        self.pdf_action.setText(_("Export &PDF…"))
+        self.versions_action.setText(_("&Versions…"))
+        self.summary_action.setText(_("&Summary"))
+        self.back_action.setText(_("&Back"))
+        self.next_action.setText(_("&Next"))
+        self.quit_action.setText(_("&Quit"))
+        self.about_action.setText(_("&About hrcities"))
+        self.undo_button.setText(_("Undo"))
+        self.home.retranslate_ui()
+        if self.form_view is not None:
+            self.form_view.retranslate_ui()
+        self._show_saved()
+
+    def _update_actions(self) -> None:
+        editing = self.session is not None
+        for action in (
+            self.pdf_action,
+            self.versions_action,
+            self.summary_action,
+            self.back_action,
+            self.next_action,
+        ):
+            action.setEnabled(editing)
+        self.home_action.setEnabled(editing)
+
+    # Drafts ---------------------------------------------------------------------------
+
+    def _report(self, error: UserError) -> None:
+        QMessageBox.warning(self, _("Something went wrong"), str(error))
+
+    def new_draft(self) -> None:
+        """Start a new draft and open it."""
+        self.open_draft(self.store.create().id)
+
+    def open_draft(self, draft_id: str) -> None:
+        """Leave the current draft (saved) and show another one."""
+        try:
+            draft = self.store.open_draft(draft_id)
+        except UserError as error:
+            self._report(error)
+            return
+        self.close_draft(show_home=False)
+        self.session = DraftSession(self.store, draft)
+        self.autosave = Autosave(self.session, self)
+        self.autosave.saving.connect(lambda: self.save_status.setText(_("Saving…")))
+        self.autosave.saved.connect(lambda _when: self._show_saved())
+        self.autosave.failed.connect(self._on_save_failed)
+        self.form_view = FormView(self.session, EditorContext(self.store, self), self.stack)
+        self.form_view.section_changed.connect(lambda _index: self.autosave.save_soon())
+        self.stack.addWidget(self.form_view)
+        self.stack.setCurrentWidget(self.form_view)
+        self._show_saved()
+        self._update_actions()
+        self.form_view.navigator.setFocus()
+
+    def close_draft(self, show_home: bool = True) -> None:
+        """Save the open draft and go back to the list."""
+        if self.autosave is not None:
+            try:
+                self.autosave.stop()
+            except UserError as error:
+                self._report(error)
+            self.autosave.deleteLater()
+        if self.form_view is not None:
+            self.form_view.detach()
+            self.stack.removeWidget(self.form_view)
+            self.form_view.deleteLater()
+        self.session, self.autosave, self.form_view = None, None, None
+        if show_home:
+            self.show_home()
+        self._update_actions()
+
+    def show_home(self) -> None:
+        """Show the drafts list (the open draft is saved and closed)."""
+        if self.session is not None:
+            self.close_draft(show_home=False)
+        self.home.reload()
+        self.stack.setCurrentWidget(self.home)
+        self.save_status.clear()
+        self.home.table.setFocus()
+
+    def duplicate_draft(self, draft_id: str) -> None:
+        """Copy a draft and select the copy."""
+        self.home.reload(select=self.store.duplicate(draft_id).id)
+
+    def trash_draft(self, draft_id: str) -> None:
+        """Move a draft to the trash, with Undo in the status bar for a while."""
+        self.store.trash(draft_id)
+        self._trashed = draft_id
+        self.statusBar().showMessage(_("Draft moved to the trash."), UNDO_SECONDS * 1000)
+        self.undo_button.show()
+        self._undo_timer.start(UNDO_SECONDS * 1000)
+        self.home.reload()
+
+    def _undo_trash(self) -> None:
+        if self._trashed:
+            self.restore_draft(self._trashed)
+            self._trashed = None
+        self.undo_button.hide()
+        self.statusBar().clearMessage()
+
+    def restore_draft(self, draft_id: str) -> None:
+        """Bring a draft back from the trash."""
+        self.store.restore(draft_id)
+        self.home.reload(select=draft_id)
+
+    def empty_trash(self) -> None:
+        """Delete the trashed drafts for good, after asking."""
+        answer = QMessageBox.question(
+            self,
+            _("Empty the trash"),
+            _("The drafts in the trash will be deleted for good. This cannot be undone."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.store.empty_trash()
+            self.home.reload()
+
+    # Form ------------------------------------------------------------------------------
+
+    def _step(self, delta: int) -> None:
+        if self.form_view is not None:
+            self.form_view.go_to_page(self.form_view.pages.currentIndex() + delta)
+
+    def _go_to_summary(self) -> None:
+        if self.form_view is not None:
+            self.form_view.go_to_summary()
+
+    def _show_saved(self) -> None:
+        if self.session is None:
+            return
+        self.save_status.setText(
+            _("Saved {when}").format(when=formatting.moment(self.session.saved_at))
+        )
+
+    def _on_save_failed(self, error: BaseException) -> None:
+        self.save_status.setText(
+            _("Not saved: {reason}. Your text is kept here and saving is tried again.").format(
+                reason=error
+            )
+        )
+
+    def export_pdf(self) -> None:
+        """Write the filled form to a PDF the user names."""
+        if self.session is None:
+            return
+        name = self.session.answers.get("lrg_name") or _("join-form")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Export PDF"), f"{name}.pdf", _("PDF documents (*.pdf)")
+        )
+        if path:
+            self.write_pdf(Path(path))
+
+    def write_pdf(self, path: Path) -> None:
+        """Write the open draft as a PDF to `path`, saying so or saying why not."""
+        if self.session is None:
+            return
+        try:
+            write_form_pdf(self.session.form, self.session.answers, path)
+        except OSError as error:
+            QMessageBox.warning(
+                self,
+                _("Export PDF"),
+                _("The PDF could not be written ({reason}). Choose another folder.").format(
+                    reason=error.strerror or error
+                ),
+            )
+            return
+        self.statusBar().showMessage(_("PDF written to {path}").format(path=path), 8000)
+
+    def show_versions(self) -> None:
+        """Show the draft's saved versions; restore one if the user chooses it."""
+        if self.session is None or self.autosave is None:
+            return
+        self.autosave.flush()
+        dialog = VersionsDialog(self.store, self.session.draft_id, self.session.form, self)
+        if dialog.exec() and dialog.chosen_revision is not None:
+            self.store.restore_revision(self.session.draft_id, dialog.chosen_revision)
+            self.session.reload(self.store.get(self.session.draft_id))
+            if self.form_view is not None:
+                self.form_view.reload_answers()
+            self._show_saved()
+
+    def show_about(self) -> None:
+        """The version and what the app is for."""
+        QMessageBox.about(
+            self,
+            _("About hrcities"),
+            _(
+                "hrcities {version}\n\nFill in, sign and send the form to join the campaign "
+                '"10, 100, 1000 Human Rights Cities and Territories by 2030".'
+            ).format(version=__version__),
+        )
+
+    def tell(self, message: str) -> None:
+        """Show a notice in the status bar for a while."""
+        self.statusBar().showMessage(message, 20000)
+
+    # Closing ---------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """Save everything, remember the window's place, then close."""
+        self.close_draft(show_home=False)
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.sync()
+        event.accept()
+
+    def focus_target(self) -> QWidget:
+        """Where the keyboard starts: the form's navigator or the drafts table."""
+        return self.form_view.navigator if self.form_view is not None else self.home.table
+
+
+def restore_focus(window: MainWindow) -> None:
+    """Put the keyboard focus where a person would start."""
+    window.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
