@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -213,6 +214,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_with_store(data_dir, args.handler, args)
     except UserError as error:
         print(_("Error: {message}").format(message=error), file=sys.stderr, flush=True)
+        return EXIT_FAILURE
+    except sqlite3.Error as error:
+        print(
+            _(
+                "Error: the drafts file in {path} could not be used ({reason}). If hrcities is "
+                "open in another window, close it and try again."
+            ).format(path=data_dir, reason=error),
+            file=sys.stderr,
+            flush=True,
+        )
         return EXIT_FAILURE
     except OSError as error:
         print(

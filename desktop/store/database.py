@@ -28,6 +28,24 @@ BACKUPS_KEPT = 5
 BACKUP_INTERVAL = dt.timedelta(hours=1)
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 _SIDE_FILES = ("-wal", "-shm", "-journal")
+# A full form is ~55 KB of WAL per save; checkpointing every ~290 saves instead of every ~74
+# keeps the occasional slow save (the checkpoint's own sync) out of the typing rhythm, and the
+# size limit stops the WAL from staying large after it.
+WAL_AUTOCHECKPOINT_PAGES = 4000
+JOURNAL_SIZE_LIMIT = 8 * 1024 * 1024
+LOCK_WAIT_SECONDS = 10  # another window of the app may be finishing a save
+_DAMAGE_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+
+class DatabaseDamaged(sqlite3.DatabaseError):
+    """The file is not a database, or fails SQLite's integrity check."""
+
+
+def is_damage(error: sqlite3.DatabaseError) -> bool:
+    """Whether an error means the file itself is damaged (not merely locked or unreachable)."""
+    if isinstance(error, DatabaseDamaged):
+        return True
+    return (getattr(error, "sqlite_errorcode", 0) & 0xFF) in _DAMAGE_CODES
 
 
 def utc_now() -> dt.datetime:
@@ -70,24 +88,50 @@ class OpenReport:
         ).format(damaged=self.damaged_file)
 
 
-def connect(path: Path) -> Database:
-    """Open one SQLite file with the settings the store relies on, and check it is whole.
+def check_whole(path: Path) -> None:
+    """Raise DatabaseDamaged unless the file passes `quick_check`; never changes the file.
 
-    Raises sqlite3.DatabaseError when the file is not a database or fails the integrity check.
+    Read-only on purpose: closing a read-write connection would fold a WAL left by a crash into
+    a damaged file (and delete it) before the file could be kept aside as it was.
     """
-    conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+    uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
-        conn.execute("PRAGMA busy_timeout = 10000")
-        result = conn.execute("PRAGMA quick_check").fetchone()
-        if result is None or result[0] != "ok":
-            raise sqlite3.DatabaseError(result[0] if result else "quick_check gave no answer")
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=LOCK_WAIT_SECONDS)) as conn:
+            result = conn.execute("PRAGMA quick_check").fetchone()
+    except sqlite3.DatabaseError as error:
+        if is_damage(error):
+            raise DatabaseDamaged(str(error)) from error
+        raise
+    if result is None or result[0] != "ok":
+        raise DatabaseDamaged(result[0] if result else "quick_check gave no answer")
+
+
+def connect(path: Path) -> Database:
+    """Open one SQLite file with the settings the store relies on (check it first)."""
+    conn = sqlite3.connect(
+        path, isolation_level=None, timeout=LOCK_WAIT_SECONDS, check_same_thread=False
+    )
+    try:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+        conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
     except sqlite3.DatabaseError:
         conn.close()
         raise
     return Database(conn, execute_plugins=False)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make renames in a folder durable (POSIX); Windows has no folder handles to sync."""
+    if os.name != "posix":
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _move_aside(path: Path, now: dt.datetime) -> Path:
@@ -98,6 +142,7 @@ def _move_aside(path: Path, now: dt.datetime) -> Path:
         side = path.with_name(path.name + suffix)
         if side.exists():
             os.replace(side, damaged.with_name(damaged.name + suffix))
+    _sync_folder(path.parent)
     return damaged
 
 
@@ -122,7 +167,7 @@ def backup_time(backup: Path) -> dt.datetime:
 
 def _is_whole(path: Path) -> bool:
     try:
-        connect(path).close()
+        check_whole(path)
     except sqlite3.DatabaseError:
         return False
     return True
@@ -135,6 +180,16 @@ def _restore(backup: Path, path: Path) -> None:
     with partial.open("rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, path)
+    _sync_folder(path.parent)
+
+
+def _check_existing(path: Path, data_dir: Path) -> None:
+    """Raise DatabaseDamaged when the file cannot be trusted; a missing file is a new store."""
+    if not path.exists():
+        return
+    if path.stat().st_size == 0 and list_backups(data_dir):
+        raise DatabaseDamaged("the drafts file is empty")
+    check_whole(path)
 
 
 def open_database(data_dir: Path, now: dt.datetime | None = None) -> tuple[Database, OpenReport]:
@@ -144,14 +199,14 @@ def open_database(data_dir: Path, now: dt.datetime | None = None) -> tuple[Datab
     path = data_dir / DATABASE_NAME
     report = OpenReport()
     try:
-        db = connect(path)
-    except sqlite3.DatabaseError as error:
+        _check_existing(path, data_dir)
+    except DatabaseDamaged as error:
         damaged = _move_aside(path, moment)
         restored = next((b for b in list_backups(data_dir) if _is_whole(b)), None)
         if restored is not None:
             _restore(restored, path)
         report = OpenReport(damaged_file=damaged, restored_from=restored, reason=str(error))
-        db = connect(path)
+    db = connect(path)
     apply_migrations(db, iso(moment))
     return db, report
 
@@ -169,6 +224,7 @@ def take_backup(db: Database, data_dir: Path, now: dt.datetime | None = None) ->
     with partial.open("rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, target)
+    _sync_folder(folder)
     for old in list_backups(data_dir)[BACKUPS_KEPT:]:
         old.unlink(missing_ok=True)
     return target
@@ -178,6 +234,7 @@ def backup_if_due(db: Database, data_dir: Path, now: dt.datetime | None = None) 
     """Take a backup unless one was taken less than an hour ago; return it when taken."""
     moment = now or utc_now()
     backups = list_backups(data_dir)
-    if backups and moment - backup_time(backups[0]) < BACKUP_INTERVAL:
+    # A backup stamped in the future (the clock was wrong) does not hold back new ones.
+    if backups and dt.timedelta(0) <= moment - backup_time(backups[0]) < BACKUP_INTERVAL:
         return None
     return take_backup(db, data_dir, moment)

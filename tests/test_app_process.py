@@ -1,0 +1,258 @@
+"""Acceptance: typing survives the app being killed, up to the last autosave.
+
+`hrcities` is started as a separate process on the offscreen platform with the test-only
+`--run-script` option. The script opens a new draft, goes to the vision question and types into it
+through real key events, a word every 40 ms, pausing now and then so the autosave (half a second
+after typing stops) runs. Each completed autosave is printed with the number of words the store
+then holds. After a few autosaves the process is killed with SIGKILL; a second `hrcities` on the
+same data folder must reopen the draft by itself, show at least the words of the last printed
+autosave (and no more than were typed), and say the app was not closed properly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.gui,
+    pytest.mark.skipif(
+        os.name != "posix" or not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL"
+    ),
+]
+
+HRCITIES = Path(sys.executable).with_name("hrcities")
+WORD = "word"
+SAVES_BEFORE_KILL = 3
+TYPING_AFTER_LAST_SAVE = 0.4  # seconds of typing let through before the kill, to be lost
+SAVES_TIMEOUT = 20.0
+EXIT_TIMEOUT = 10.0
+RESTART_TIMEOUT = 20.0
+
+# Runs inside the first app once its window is shown; `window` and `app` are given.
+TYPING_SCRIPT = """
+from PySide6.QtCore import QTimer
+from PySide6.QtTest import QTest
+
+WORD = "word "
+BURST = 7  # words typed in a row, then a pause longer than the autosave delay
+KEY_MS = 40
+PAUSE_MS = 700
+
+
+def out(*parts):
+    print(*parts, flush=True)
+
+
+window.new_draft()
+window.form_view.go_to_page(1)
+editor = window.form_view.section_pages[1].rows["vision"].editor.text
+editor.setFocus()
+state = {"typed": 0, "at_snapshot": []}
+
+
+def on_saving():
+    # Emitted right after the autosave took its snapshot: the words typed so far are in it.
+    state["at_snapshot"].append(state["typed"])
+
+
+def on_saved(_when):
+    stored = window.store.get(window.session.draft_id).answers.get("vision", "")
+    snapshot = state["at_snapshot"].pop(0) if state["at_snapshot"] else -1
+    out("SAVED", len(stored.split()), snapshot)
+
+
+def type_word():
+    QTest.keyClicks(editor, WORD)
+    state["typed"] += 1
+    out("TYPED", state["typed"])
+    timer.start(PAUSE_MS if state["typed"] % BURST == 0 else KEY_MS)
+
+
+window.autosave.saving.connect(on_saving)
+window.autosave.saved.connect(on_saved)
+timer = QTimer(window)
+timer.setSingleShot(True)
+timer.timeout.connect(type_word)
+out("DRAFT", window.session.draft_id, window.form_view.pages.currentIndex())
+timer.start(KEY_MS)
+"""
+
+# Runs inside the restarted app: what it shows, then quit.
+REPORT_SCRIPT = """
+import json
+
+view = window.form_view
+shown = {
+    "form_shown": view is not None and window.stack.currentWidget() is view,
+    "draft_id": None if window.session is None else window.session.draft_id,
+    "vision": None if view is None else view.section_pages[1].rows["vision"].editor.text.toPlainText(),
+    "status": window.statusBar().currentMessage(),
+}
+print("REOPENED", json.dumps(shown), flush=True)
+app.quit()
+"""
+
+
+class LineReader:
+    """Collects a child's stdout lines on a thread, so the test can wait with a timeout."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.lines: list[str] = []
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
+        self._thread.start()
+        self.eof = False
+
+    def _pump(self, stream: IO[str]) -> None:
+        for line in stream:
+            self._queue.put(line.rstrip("\n"))
+        self._queue.put(None)
+
+    def take(self, timeout: float) -> str | None:
+        """The next line within `timeout` seconds, or None (then `eof` says if the pipe ended)."""
+        if self.eof:
+            return None
+        try:
+            line = self._queue.get(timeout=max(timeout, 0.0))
+        except queue.Empty:
+            return None
+        if line is None:
+            self.eof = True
+            return None
+        self.lines.append(line)
+        return line
+
+    def drain(self, timeout: float) -> None:
+        """Read until the pipe ends (the child is dead) or `timeout` passes."""
+        deadline = time.monotonic() + timeout
+        while not self.eof and time.monotonic() < deadline:
+            self.take(deadline - time.monotonic())
+        self._thread.join(timeout=max(deadline - time.monotonic(), 0.1))
+
+    def fields(self, tag: str) -> list[list[str]]:
+        """The words after `tag` on each line starting with it."""
+        return [line.split()[1:] for line in self.lines if line.split()[:1] == [tag]]
+
+
+def start(data_dir: Path, script: Path, stderr: IO[bytes]) -> subprocess.Popen[str]:
+    """`hrcities --data-dir DATA --run-script SCRIPT` on the offscreen platform."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [str(HRCITIES), "--data-dir", str(data_dir), "--run-script", str(script)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        env=env,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    """Kill the child if it still runs and reap it."""
+    if proc.poll() is None:
+        proc.kill()
+    try:
+        proc.wait(timeout=EXIT_TIMEOUT)
+    finally:
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def test_typing_survives_sigkill_up_to_the_last_autosave(tmp_path: Path) -> None:
+    if not HRCITIES.exists():
+        pytest.fail(f"{HRCITIES} not found: install the project (`make test` does) to get it")
+    data_dir = tmp_path / "data"
+    typing_script = tmp_path / "type_vision.py"
+    typing_script.write_text(TYPING_SCRIPT, encoding="utf-8")
+    report_script = tmp_path / "report_vision.py"
+    report_script.write_text(REPORT_SCRIPT, encoding="utf-8")
+    stderr_path = tmp_path / "stderr.txt"
+
+    def stderr_text() -> str:
+        return stderr_path.read_text(encoding="utf-8", errors="replace")[-4000:]
+
+    # First run: type, autosave, get killed.
+    with stderr_path.open("wb") as stderr:
+        proc = start(data_dir, typing_script, stderr)
+    try:
+        reader = LineReader(proc.stdout)  # type: ignore[arg-type]
+        deadline = time.monotonic() + SAVES_TIMEOUT
+        while len(reader.fields("SAVED")) < SAVES_BEFORE_KILL:
+            left = deadline - time.monotonic()
+            if reader.eof or left <= 0:
+                state = "exited" if reader.eof else f"still running after {SAVES_TIMEOUT:g} s"
+                pytest.fail(
+                    f"the app printed {len(reader.fields('SAVED'))} autosaves, not "
+                    f"{SAVES_BEFORE_KILL} ({state}).\nstdout:\n"
+                    + "\n".join(reader.lines[-20:])
+                    + f"\nstderr:\n{stderr_text()}"
+                )
+            reader.take(left)
+        # Let some typing through that no autosave will catch, then kill.
+        after = time.monotonic() + TYPING_AFTER_LAST_SAVE
+        while not reader.eof and (left := after - time.monotonic()) > 0:
+            reader.take(left)
+        assert proc.poll() is None, f"the app ended by itself:\n{stderr_text()}"
+        proc.send_signal(signal.SIGKILL)
+        reader.drain(EXIT_TIMEOUT)
+        assert reader.eof, "the app's stdout did not close after SIGKILL"
+        returncode = proc.wait(timeout=EXIT_TIMEOUT)
+        assert returncode == -signal.SIGKILL, f"the app ended with {returncode}, not by the kill"
+    finally:
+        stop(proc)
+
+    (draft,) = reader.fields("DRAFT")
+    draft_id, page = draft
+    assert page == "1", f"the script did not reach the vision page (page {page})"
+    saves = [(int(stored), int(snapshot)) for stored, snapshot in reader.fields("SAVED")]
+    for stored, snapshot in saves:
+        assert stored == snapshot, (
+            f"an autosave stored {stored} words while {snapshot} had been typed when it started"
+        )
+    counts = [stored for stored, _snapshot in saves]
+    assert counts == sorted(counts), f"autosaves went backwards: {counts}"
+    last_saved = counts[-1]
+    typed = max(int(number) for (number,) in reader.fields("TYPED"))
+    assert last_saved > 0
+    assert typed >= last_saved
+
+    # Second run: the draft comes back by itself, as last autosaved.
+    with stderr_path.open("wb") as stderr:
+        proc = start(data_dir, report_script, stderr)
+    try:
+        try:
+            out, _err = proc.communicate(timeout=RESTART_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the restarted app did not quit within {RESTART_TIMEOUT:g} s")
+        assert proc.returncode == 0, f"the restarted app exited with {proc.returncode}:\n{out}"
+    finally:
+        stop(proc)
+    reports = [line for line in out.splitlines() if line.startswith("REOPENED ")]
+    assert reports, f"the restarted app printed no report:\n{out}\nstderr:\n{stderr_text()}"
+    shown = json.loads(reports[0].removeprefix("REOPENED "))
+
+    assert shown["form_shown"], "the restarted app showed the drafts list, not the last draft"
+    assert shown["draft_id"] == draft_id
+    words = shown["vision"].split()
+    assert set(words) <= {WORD}, f"the reopened vision is not the typed text: {shown['vision']!r}"
+    assert last_saved <= len(words) <= typed, (
+        f"reopened {len(words)} words; the last autosave printed had {last_saved}, "
+        f"{typed} were typed before the kill"
+    )
+    assert shown["vision"] == (WORD + " ") * len(words)
+    assert "not closed properly" in shown["status"], (
+        f"no notice of the crash in the status bar: {shown['status']!r}"
+    )
