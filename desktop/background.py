@@ -8,6 +8,7 @@ before closing the window.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -56,10 +57,15 @@ class Task(QRunnable):
             result = self._work()
         except Exception as error:  # every failure goes to on_failure, none is lost
             self._done.set()
-            self._relay.failed.emit(error)
+            self._deliver(self._relay.failed, error)
             return
         self._done.set()
-        self._relay.succeeded.emit(result)
+        self._deliver(self._relay.succeeded, result)
+
+    def _deliver(self, signal: Signal, outcome: object) -> None:
+        # At application exit the relay may already be gone; the work itself is done.
+        with contextlib.suppress(RuntimeError):
+            signal.emit(outcome)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the work has finished (not the callbacks); True if it did in time."""
