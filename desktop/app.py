@@ -23,6 +23,9 @@ QLabel#questionHelp, QLabel#sectionNote { color: #4a4a4a; }
 QLabel#finding[severity="wrong"] { color: #b00020; }
 QLabel#finding[severity="missing"] { color: #8a5a00; }
 QLabel#wordCounter[state="over"] { color: #b00020; font-weight: bold; }
+QLabel#statementPreview {
+    background: palette(base); border: 1px solid palette(mid); padding: 10px; font-size: 11pt;
+}
 """
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.draft_session import DraftSession
 from desktop.editors.base import EditorContext
 from desktop.field_row import FieldRow
+from desktop.form_document import statement_text
 from i18n.translate import _
 from schemas.forms import Section
 
@@ -35,6 +37,14 @@ class SectionPage(QScrollArea):
         self.note.setWordWrap(True)
         layout.addWidget(self.title)
         layout.addWidget(self.note)
+        self.statement: QLabel | None = None
+        if section.statement is not None:
+            self.statement = QLabel(body)
+            self.statement.setObjectName("statementPreview")
+            self.statement.setWordWrap(True)
+            self.statement.setTextFormat(Qt.TextFormat.PlainText)
+            self.statement.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(self.statement)
         self.rows: dict[str, FieldRow] = {}
         for fdef in section.fields:
             row = FieldRow(fdef, context, body)
@@ -65,6 +75,8 @@ class SectionPage(QScrollArea):
 
     def refresh(self) -> None:
         """Enable the questions that are asked and show what is missing or wrong."""
+        if self.statement is not None:
+            self.statement.setText(statement_text(self.session.form, self.session.answers))
         report = self.session.report
         for field_id, row in self.rows.items():
             row.setEnabled(self.session.is_relevant(row.fdef))

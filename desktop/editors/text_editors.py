@@ -72,7 +72,10 @@ class LongTextEditor(FieldEditor):
         super().__init__(fdef, context, parent)
         self.text = QPlainTextEdit(self)
         self.text.setTabChangesFocus(True)
-        self.text.setMinimumHeight(80 if (fdef.max_words or 0) <= 60 else 200)
+        if (fdef.max_words or 0) <= 60:
+            self.text.setFixedHeight(90)
+        else:
+            self.text.setMinimumHeight(200)
         self.counter = QLabel(self)
         self.counter.setObjectName("wordCounter")
         self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)

@@ -1,0 +1,86 @@
+"""Remake docs/screenshots/: the app as a person sees it, on a sample draft.
+
+Run with `make screenshots` (under Xvfb when there is no display, else offscreen). The pictures
+are grabbed from the real window: home, each section of the form, and the summary.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from desktop.app import close_window, make_application, open_window  # noqa: E402
+from tests.factories import complete_answers  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+SIZE = (1366, 768)
+
+
+def settle(app: QApplication) -> None:
+    """Let layouts and deferred refreshes finish before grabbing."""
+    for _ in range(5):
+        app.processEvents()
+
+
+def main() -> None:
+    """Fill a sample draft, then grab every view."""
+    app = make_application()
+    data = Path(tempfile.mkdtemp(prefix="hrcities-shots-"))
+    window = open_window(data)
+    store = window.store
+    half = complete_answers()
+    for key in ("motivations", "signer_name", "signer_position", "statement_date", "mandate"):
+        half.pop(key)
+    half["focal_point_email"] = "ham@jember"
+    half["vision"] = (
+        "Bagi Kabupaten Jember, hak asasi manusia adalah dasar dari pelayanan publik: air bersih, "
+        "sekolah, layanan kesehatan dan perlindungan bagi kelompok rentan.\n\n"
+        "Pemerintah daerah adalah tingkat pemerintahan yang paling dekat dengan warga."
+    )
+    half["local_actions"][0]["description"] = (
+        "Peraturan Daerah tentang Kabupaten Ramah Hak Asasi Manusia (2023): setiap dinas "
+        "menyusun rencana aksi HAM tahunan dan melaporkannya kepada DPRD."
+    )
+    half["local_actions"][1]["description"] = (
+        "Layanan pengaduan warga di setiap kecamatan, terbuka bagi penyandang disabilitas."
+    )
+    half["local_actions"][0]["documents"] = [
+        store.add_attachment_bytes(b"%PDF-1.4\n" + b"0" * 180_000, "Perda-HAM-Jember-2023.pdf")
+    ]
+    store.create({**complete_answers(), "lrg_name": "Kota Surabaya", "country": "ID"})
+    store.create(
+        {"lrg_name": "Commune de Grigny", "country": "FR", "lrg_type": "city_municipality"}
+    )
+    store.create({"lrg_name": "Municipio de Quito", "country": "EC", "inhabitants": 2_800_000})
+    draft = store.create(half)
+    window.resize(*SIZE)
+    window.show()
+    window.home.reload()
+    settle(app)
+    window.grab().save(str(OUT / "home.png"))
+    window.open_draft(draft.id)
+    for index, section in enumerate(window.session.form.sections):
+        window.form_view.go_to_page(index)
+        page = window.form_view.section_pages[index]
+        for row in page.rows.values():
+            row.mark_touched()
+        settle(app)
+        window.grab().save(str(OUT / f"section-{index + 1}-{section.id}.png"))
+    window.form_view.go_to_summary()
+    settle(app)
+    window.grab().save(str(OUT / "summary.png"))
+    window.close()
+    close_window(window)
+    print(f"screenshots written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
