@@ -397,3 +397,32 @@ def test_a_refused_attachment_says_why_and_changes_nothing(launch, qtbot, tmp_pa
     documents.add_files([tmp_path / "missing.pdf"])
     assert "missing.pdf" in seen[0]
     assert documents.value() is None
+
+
+def test_removing_an_example_with_text_asks_first(launch, qtbot) -> None:
+    window = launch()
+    window.new_draft()
+    examples = row(window, "local_actions").editor
+    window.form_view.go_to_field("local_actions")
+    click(qtbot, examples.add_button)
+    click(qtbot, examples.add_button)
+    type_text(examples.cards[0].rows["description"].editor.text, "Carta de derechos")
+    answers: list[QMessageBox.StandardButton] = [
+        QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Yes,
+    ]
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        box.button(answers.pop(0)).click()
+
+    QTimer.singleShot(50, answer)
+    examples.cards[0].remove_button.click()
+    assert len(examples.cards) == 2, "cancel keeps the example"
+    examples.cards[1].remove_button.click()  # an empty card goes without asking
+    assert len(examples.cards) == 1
+    QTimer.singleShot(50, answer)
+    examples.cards[0].remove_button.click()
+    assert examples.cards == []
+    qtbot.waitUntil(lambda: "local_actions" not in window.session.answers, timeout=1000)

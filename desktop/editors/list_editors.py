@@ -270,6 +270,19 @@ class RepeatEditor(FieldEditor):
         first.editor.focus_widget().setFocus()
 
     def _remove_card(self, card: ItemCard) -> None:
+        if card.value():
+            answer = QMessageBox.question(
+                self.context.dialog_parent or self,
+                _("Remove this example"),
+                _(
+                    "This example has text or attachments. Remove it? (An earlier version "
+                    "stays under File > Versions.)"
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         self.cards.remove(card)
         card.setParent(None)
         card.deleteLater()
