@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshots clean
+.PHONY: run test lint bench screenshots i18n clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ test: lint
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Extract every user-visible text (code and form definitions) and update each language's catalog.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F i18n/babel.cfg -k N_ -k ngettext:1,2 -c Translators: \
+		--sort-by-file --no-wrap --project hrcities -o i18n/locale/hrcities.pot \
+		desktop sync schemas i18n
+	$(BIN)/python -m i18n.update_catalogs
 
 screenshots: $(STAMP)
 	$(BIN)/python docs/make_screenshots.py
