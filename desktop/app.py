@@ -10,9 +10,11 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.background import run_in_background
+from desktop.language_switch import LanguageSwitcher
 from desktop.main_window import MainWindow, restore_focus
 from desktop.store.drafts import DraftsStore
 from i18n import formatting
+from i18n.languages import supported, system_language
 from i18n.translate import _
 
 BACKUP_CHECK_MS = 10 * 60 * 1000
@@ -45,7 +47,9 @@ def open_window(data_dir: Path) -> MainWindow:
     store = DraftsStore.open(data_dir)
     crashed_since = store.mark_session_started()
     settings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store, settings)
+    switcher = LanguageSwitcher(make_application())
+    switcher.apply(supported(str(settings.value("language", ""))) or system_language())
+    window = MainWindow(store, settings, switcher.apply)
     last = store.last_opened()
     if last is not None:
         window.open_draft(last)

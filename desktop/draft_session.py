@@ -9,6 +9,7 @@ the newer typing as saved.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -96,6 +97,23 @@ class DraftSession:
         self.saved_at = saved_at
         for listener in list(self._on_saved):
             listener()
+
+    @property
+    def language(self) -> str | None:
+        """The language the answers are written in."""
+        return self.draft.language
+
+    def set_language(self, code: str) -> None:
+        """Record the language the answers are written in (the interface is another matter)."""
+        if code != self.draft.language:
+            self.store.set_language(self.draft_id, code)
+            self.draft = dataclasses.replace(self.draft, language=code)
+
+    def statement_shown(self, code: str) -> None:
+        """The statement has been shown in language `code`: the draft records it."""
+        if code != self.draft.statement_language:
+            self.store.record_statement_language(self.draft_id, code)
+            self.draft = dataclasses.replace(self.draft, statement_language=code)
 
     def reload(self, draft: Draft) -> None:
         """Take the answers of a draft read again from the store (an earlier version restored)."""

@@ -2,7 +2,7 @@
 
 Qt-free: it only builds text, so its content is tested without a window; `pdf_export` lays it out.
 Everything typed by the user is escaped; names inserted into translated sentences are isolated
-(U+2068/U+2069) so that they read correctly in right-to-left languages.
+(`i18n.formatting.isolate`) so that they read correctly in right-to-left languages.
 """
 
 from __future__ import annotations
@@ -15,16 +15,10 @@ from babel import Locale
 
 from desktop.version import __version__
 from i18n import formatting
+from i18n.formatting import isolate
 from i18n.translate import _, current_language
 from schemas.forms import FieldDef, FormDefinition
 from schemas.validation import is_empty, is_relevant
-
-FSI, PDI = "\u2068", "\u2069"
-
-
-def isolate(text: str) -> str:
-    """Wrap an inserted value so its direction does not disturb the sentence around it."""
-    return f"{FSI}{text}{PDI}"
 
 
 def _country(code: str) -> str:

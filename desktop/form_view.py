@@ -5,7 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -20,7 +22,8 @@ from desktop.editors.base import EditorContext
 from desktop.field_row import FieldRow
 from desktop.section_page import SectionPage
 from desktop.summary_page import SummaryPage
-from i18n.translate import _
+from i18n.languages import languages
+from i18n.translate import _, current_language
 
 
 class FormView(QWidget):
@@ -55,6 +58,8 @@ class FormView(QWidget):
         self.next_button.clicked.connect(lambda: self.go_to_page(self.pages.currentIndex() + 1))
         self.navigator.currentRowChanged.connect(self.go_to_page)
 
+        header = self._make_answers_language(session)
+
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
@@ -62,6 +67,7 @@ class FormView(QWidget):
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(header)
         right_layout.addWidget(self.pages, 1)
         right_layout.addLayout(buttons)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -79,11 +85,32 @@ class FormView(QWidget):
         self.retranslate_ui()
         self.navigator.setCurrentRow(0)
 
+    def _make_answers_language(self, session: DraftSession) -> QHBoxLayout:
+        """The choice of the language the answers are written in (not the window's)."""
+        self.answers_language_label = QLabel(self)
+        self.answers_language = QComboBox(self)
+        self.answers_language.setObjectName("answersLanguage")
+        for item in languages():
+            self.answers_language.addItem(item.native_name, item.code)
+        self.answers_language_label.setBuddy(self.answers_language)
+        chosen = self.answers_language.findData(session.language or current_language())
+        self.answers_language.setCurrentIndex(max(chosen, 0))
+        self.answers_language.activated.connect(
+            lambda _index: session.set_language(self.answers_language.currentData())
+        )
+        header = QHBoxLayout()
+        header.addStretch(1)
+        header.addWidget(self.answers_language_label)
+        header.addWidget(self.answers_language)
+        return header
+
     def retranslate_ui(self) -> None:
         """Texts in the current language."""
         self.back_button.setText(_("< Back"))
         self.next_button.setText(_("Next >"))
         self.navigator.setAccessibleName(_("Sections"))
+        # Translators: before the list of languages; the answers' language, not the window's.
+        self.answers_language_label.setText(_("Answers written in:"))
         for page in self.section_pages:
             page.retranslate_ui()
         self.summary.retranslate_ui()
@@ -101,6 +128,8 @@ class FormView(QWidget):
         current = self.pages.currentWidget()
         if isinstance(current, SectionPage):
             current.refresh()
+            if current.section.statement is not None:
+                self.session.statement_shown(current_language())
         elif current is self.summary:
             self.summary.refresh()
         self._refresh_navigator()

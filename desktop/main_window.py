@@ -5,10 +5,11 @@ It holds no form logic: the session validates, the store saves, the views render
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -30,7 +31,8 @@ from desktop.version import __version__
 from desktop.versions_dialog import VersionsDialog
 from i18n import formatting
 from i18n.errors import UserError
-from i18n.translate import _
+from i18n.languages import languages
+from i18n.translate import _, current_language
 
 UNDO_SECONDS = 15
 
@@ -38,8 +40,14 @@ UNDO_SECONDS = 15
 class MainWindow(QMainWindow):
     """One window: the drafts list, or the draft being filled."""
 
-    def __init__(self, store: DraftsStore, settings: QSettings) -> None:
+    def __init__(
+        self,
+        store: DraftsStore,
+        settings: QSettings,
+        switch_language: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__()
+        self._switch_language = switch_language
         self.setObjectName("mainWindow")
         self.store = store
         self.settings = settings
@@ -99,6 +107,17 @@ class MainWindow(QMainWindow):
         self.go_menu = self.menuBar().addMenu("")
         for action in (self.back_action, self.next_action, self.summary_action):
             self.go_menu.addAction(action)
+        self.language_menu = self.menuBar().addMenu("")
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for item in languages():
+            # Each language is named in itself, so that anyone can find their own.
+            action = QAction(item.native_name, self)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _on, code=item.code: self.choose_language(code))
+            self.language_group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[item.code] = action
         self.help_menu = self.menuBar().addMenu("")
         self.help_menu.addAction(self.about_action)
 
@@ -116,6 +135,9 @@ class MainWindow(QMainWindow):
         self.file_menu.setTitle(_("&File"))
         self.go_menu.setTitle(_("&Go"))
         self.help_menu.setTitle(_("&Help"))
+        # Translators: the menu listing the languages, each written in its own language.
+        self.language_menu.setTitle(_("&Language"))
+        self.language_actions[current_language()].setChecked(True)
         self.new_action.setText(_("&New draft"))
         self.home_action.setText(_("&Drafts list"))
         self.pdf_action.setText(_("Export &PDF…"))
@@ -143,6 +165,13 @@ class MainWindow(QMainWindow):
             action.setEnabled(editing)
         self.home_action.setEnabled(editing)
 
+    def choose_language(self, code: str) -> None:
+        """Switch the whole window to another language, keeping everything typed."""
+        if self._switch_language is not None:
+            self._switch_language(code)
+        self.settings.setValue("language", code)
+        self.retranslate_ui()
+
     # Drafts ---------------------------------------------------------------------------
 
     def _report(self, error: UserError) -> None:
@@ -150,7 +179,7 @@ class MainWindow(QMainWindow):
 
     def new_draft(self) -> None:
         """Start a new draft and open it."""
-        self.open_draft(self.store.create().id)
+        self.open_draft(self.store.create(language=current_language()).id)
 
     def open_draft(self, draft_id: str) -> None:
         """Leave the current draft (saved) and show another one."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from i18n.formatting import isolate
 from i18n.translate import _
 
 
@@ -23,4 +24,5 @@ class UserError(Exception):
         self.params = params
 
     def __str__(self) -> str:
-        return _(self.message).format(**self.params)
+        values = {key: isolate(value) for key, value in self.params.items()}
+        return _(self.message).format(**values)

@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
 from i18n.translate import current_language
+
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolate(value: object) -> str:
+    """A value inserted into a sentence, isolated so its own direction does not disturb it.
+
+    Only right-to-left languages need it: there, a Latin name or a number inside Arabic text
+    would otherwise reorder the words around it. Elsewhere the text stays free of invisible marks.
+    """
+    text = str(value)
+    if Locale.parse(current_language()).text_direction == "rtl":
+        return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
+    return text
 
 
 def moment(value: dt.datetime | str) -> str:

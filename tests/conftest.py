@@ -7,10 +7,15 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 from desktop.store.drafts import DraftsStore
+from i18n.translate import set_language
 from schemas.forms import FORMS_DIR, FormDefinition, FormRegistry, default_registry
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The app starts in the computer's language: the tests start from English whatever the machine.
+for _variable in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "en_US.UTF-8"
 
 FIXTURE_FORMS = Path(__file__).parent / "fixtures" / "forms"
 
@@ -33,3 +38,11 @@ def store(tmp_path: Path):
 def two_version_registry() -> FormRegistry:
     """The shipped forms plus a fixture 2099 version of the join form, to exercise migrations."""
     return FormRegistry((FORMS_DIR, FIXTURE_FORMS))
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests():
+    """Each test starts in English, whatever language the test before it left set."""
+    set_language("en")
+    yield
+    set_language("en")

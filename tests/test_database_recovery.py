@@ -32,7 +32,12 @@ from desktop.store.database import (
     take_backup,
 )
 from desktop.store.drafts import DraftsStore
-from desktop.store.schema_migrations import MIGRATIONS_TABLE, applied, apply_migrations
+from desktop.store.schema_migrations import (
+    MIGRATIONS,
+    MIGRATIONS_TABLE,
+    applied,
+    apply_migrations,
+)
 
 T0 = dt.datetime(2030, 3, 4, 8, 30, tzinfo=dt.UTC)
 HOUR = dt.timedelta(hours=1)
@@ -363,7 +368,7 @@ def test_reopening_a_healthy_database_runs_no_migration(tmp_path: Path) -> None:
     data_dir.mkdir()
     fresh = connect(path)
     try:
-        assert apply_migrations(fresh, iso(T0)) == ["0001_initial"]
+        assert apply_migrations(fresh, iso(T0)) == ["0001_initial", "0002_statement_language"]
         assert apply_migrations(fresh, iso(T0 + HOUR)) == []
     finally:
         fresh.close()
@@ -377,9 +382,9 @@ def test_reopening_a_healthy_database_runs_no_migration(tmp_path: Path) -> None:
     try:
         assert not report.recovered
         assert apply_migrations(db, iso(T0 + 4 * HOUR)) == []
-        assert applied(db) == ["0001_initial"]
+        assert applied(db) == ["0001_initial", "0002_statement_language"]
         rows = db.execute(f"SELECT name, applied_at FROM {MIGRATIONS_TABLE}").fetchall()
-        assert rows == [("0001_initial", iso(T0))]
+        assert rows == [("0001_initial", iso(T0)), ("0002_statement_language", iso(T0))]
         (answers,) = db.execute("SELECT answers FROM drafts WHERE id = ?", [draft.id]).fetchone()
         assert json.loads(answers) == JEMBER
     finally:
@@ -449,5 +454,33 @@ def test_a_backup_stamped_in_the_future_does_not_stop_new_backups(tmp_path: Path
     try:
         take_backup(store.db, data_dir, T0 + 24 * HOUR)
         assert store.backup_if_due() is not None
+    finally:
+        store.close()
+
+
+def test_a_database_of_an_older_app_gets_the_newer_migrations_and_keeps_its_drafts(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    older = connect(data_dir / DATABASE_NAME)
+    try:
+        older.execute(f"CREATE TABLE {MIGRATIONS_TABLE} (name TEXT PRIMARY KEY, applied_at TEXT)")
+        with older.atomic():
+            MIGRATIONS[0][1](older)
+            older.execute(f"INSERT INTO {MIGRATIONS_TABLE} VALUES ('0001_initial', ?)", [iso(T0)])
+            older.execute(
+                "INSERT INTO drafts (id, form_id, form_version, answers, created_at, updated_at) "
+                "VALUES ('old', 'hrc-join', '2022', ?, ?, ?)",
+                [json.dumps(JEMBER), iso(T0), iso(T0)],
+            )
+    finally:
+        older.close()
+    store = DraftsStore.open(data_dir, clock=Clock(T0 + HOUR))
+    try:
+        assert applied(store.db) == ["0001_initial", "0002_statement_language"]
+        assert store.get("old").answers == JEMBER
+        store.record_statement_language("old", "ar")
+        assert store.get("old").statement_language == "ar"
     finally:
         store.close()

@@ -108,6 +108,7 @@ class Draft:
     created_at: str
     updated_at: str
     trashed_at: str | None
+    statement_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def _draft(row: Mapping[str, Any]) -> Draft:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         trashed_at=row["trashed_at"],
+        statement_language=row["statement_language"],
     )
 
 
@@ -415,6 +417,23 @@ class DraftsStore:
             " SELECT id FROM revisions WHERE draft_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
             [draft_id, draft_id, REVISIONS_KEPT],
         )
+
+    @_locked
+    def set_language(self, draft_id: str, language: str) -> None:
+        """Record the language the answers are written in (chosen by the user)."""
+        self._row(draft_id)
+        with self.db.atomic():
+            self.db.execute("UPDATE drafts SET language = ? WHERE id = ?", [language, draft_id])
+
+    @_locked
+    def record_statement_language(self, draft_id: str, language: str) -> None:
+        """Record the language the statement of commitment was shown in."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE drafts SET statement_language = ? WHERE id = ? "
+                "AND statement_language IS NOT ?",
+                [language, draft_id, language],
+            )
 
     # Revisions ---------------------------------------------------------------------------
 

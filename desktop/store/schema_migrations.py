@@ -59,7 +59,15 @@ def _initial(db: Database) -> None:
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (("0001_initial", _initial),)
+def _statement_language(db: Database) -> None:
+    # The language the statement of commitment was last shown in (the one the signer reads).
+    db.execute("ALTER TABLE drafts ADD COLUMN statement_language TEXT")
+
+
+MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
+    ("0001_initial", _initial),
+    ("0002_statement_language", _statement_language),
+)
 
 
 def applied(db: Database) -> list[str]:
