@@ -14,6 +14,11 @@ from i18n.languages import LANGUAGE_CODES
 from i18n.translate import DOMAIN, LOCALE_DIR, SOURCE_LANGUAGE
 
 
+def is_translated(string: str | tuple[str, ...]) -> bool:
+    """Whether a catalog entry has its translation (every plural form, for plural entries)."""
+    return all(string) if isinstance(string, tuple) else bool(string)
+
+
 def main() -> None:
     """Bring every catalog in line with the template."""
     with (LOCALE_DIR / f"{DOMAIN}.pot").open("rb") as handle:
@@ -32,7 +37,7 @@ def main() -> None:
         catalog.obsolete.clear()
         with path.open("wb") as handle:
             write_po(handle, catalog, width=0, sort_by_file=True, ignore_obsolete=True)
-        untranslated = sum(1 for m in catalog if m.id and not m.string)
+        untranslated = sum(1 for m in catalog if m.id and not is_translated(m.string))
         print(f"{code}: {len(catalog) - 1} texts, {untranslated} untranslated")
 
 
