@@ -23,7 +23,8 @@ from desktop.store.drafts import STATUS_LABELS, DraftsStore
 from desktop.version import __version__
 from i18n import formatting
 from i18n.errors import UserError
-from i18n.translate import N_, _, ngettext
+from i18n.languages import system_language
+from i18n.translate import N_, _, ngettext, set_language
 from schemas.validation import Severity, ValidationReport, is_relevant, validate
 
 DATA_DIR_VARIABLE = "HRCITIES_DATA_DIR"
@@ -203,6 +204,7 @@ def _run_with_store(data_dir: Path, handler: Callable[..., int], args: argparse.
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `hrcities` command."""
+    set_language(system_language())
     parser = build_parser()
     args = parser.parse_args(argv)
     data_dir = args.data_dir or default_data_dir()

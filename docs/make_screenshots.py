@@ -22,6 +22,9 @@ from tests.factories import complete_answers  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SIZE = (1366, 768)
+# Other languages: the views that show the most text, named <language>-<view>.png.
+OTHER_LANGUAGES = ("ar", "id")
+OTHER_VIEWS = ("home", "section-1-information", "section-3-areas_of_focus", "section-6-statement")
 
 
 def settle(app: QApplication) -> None:
@@ -30,11 +33,32 @@ def settle(app: QApplication) -> None:
         app.processEvents()
 
 
+def grab_views(app: QApplication, window, draft_id: str, prefix: str, only=None) -> None:
+    """Grab the home view, each section and the summary (or only the views named)."""
+
+    def grab(name: str) -> None:
+        if only is None or name in only:
+            settle(app)
+            window.grab().save(str(OUT / f"{prefix}{name}.png"))
+
+    window.show_home()
+    grab("home")
+    window.open_draft(draft_id)
+    for index, section in enumerate(window.session.form.sections):
+        window.form_view.go_to_page(index)
+        for row in window.form_view.section_pages[index].all_rows():
+            row.mark_touched()
+        grab(f"section-{index + 1}-{section.id}")
+    window.form_view.go_to_summary()
+    grab("summary")
+
+
 def main() -> None:
-    """Fill a sample draft, then grab every view."""
+    """Fill a sample draft, then grab every view, in English and in the other languages."""
     app = make_application()
     data = Path(tempfile.mkdtemp(prefix="hrcities-shots-"))
     window = open_window(data)
+    window.choose_language("en")
     store = window.store
     half = complete_answers()
     for key in ("motivations", "signer_name", "signer_position", "statement_date", "mandate"):
@@ -63,20 +87,11 @@ def main() -> None:
     draft = store.create(half)
     window.resize(*SIZE)
     window.show()
-    window.home.reload()
-    settle(app)
-    window.grab().save(str(OUT / "home.png"))
-    window.open_draft(draft.id)
-    for index, section in enumerate(window.session.form.sections):
-        window.form_view.go_to_page(index)
-        page = window.form_view.section_pages[index]
-        for row in page.rows.values():
-            row.mark_touched()
-        settle(app)
-        window.grab().save(str(OUT / f"section-{index + 1}-{section.id}.png"))
-    window.form_view.go_to_summary()
-    settle(app)
-    window.grab().save(str(OUT / "summary.png"))
+    grab_views(app, window, draft.id, "")
+    for code in OTHER_LANGUAGES:
+        window.choose_language(code)
+        grab_views(app, window, draft.id, f"{code}-", OTHER_VIEWS)
+    window.choose_language("en")
     window.close()
     close_window(window)
     print(f"screenshots written to {OUT}")

@@ -38,7 +38,7 @@ def main() -> None:
         with path.open("wb") as handle:
             write_po(handle, catalog, width=0, sort_by_file=True, ignore_obsolete=True)
         untranslated = sum(1 for m in catalog if m.id and not is_translated(m.string))
-        print(f"{code}: {len(catalog) - 1} texts, {untranslated} untranslated")
+        print(f"{code}: {len(catalog)} texts, {untranslated} untranslated")
 
 
 if __name__ == "__main__":

@@ -46,3 +46,27 @@ def english_between_tests():
     set_language("en")
     yield
     set_language("en")
+
+
+@pytest.fixture
+def launch(qtbot, tmp_path: Path):
+    """Open the app's window on a data folder, as `hrcities` does; closed properly afterwards."""
+    from desktop.app import close_window, make_application, open_window  # noqa: PLC0415 - Qt
+
+    windows = []
+
+    def start(data_dir: Path = tmp_path / "data"):
+        make_application()
+        window = open_window(data_dir)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        windows.append(window)
+        return window
+
+    yield start
+    for window in windows:
+        if window.isVisible():
+            window.close()
+            close_window(window)

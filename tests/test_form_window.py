@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop.app import close_window, make_application, open_window
+from desktop.app import close_window
 from desktop.field_row import FieldRow
 from desktop.main_window import MainWindow
 from desktop.versions_dialog import VersionsDialog
@@ -18,28 +18,6 @@ from tests.keyboard import type_text
 
 pytestmark = pytest.mark.gui
 PDF = b"%PDF-1.4\n%test\n" + b"0" * 2000
-
-
-@pytest.fixture
-def launch(qtbot, tmp_path: Path):
-    """Open the app's window on a data folder, as `hrcities` does; closed properly afterwards."""
-    windows: list[MainWindow] = []
-
-    def start(data_dir: Path = tmp_path / "data") -> MainWindow:
-        make_application()
-        window = open_window(data_dir)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        windows.append(window)
-        return window
-
-    yield start
-    for window in windows:
-        if window.isVisible():
-            window.close()
-            close_window(window)
 
 
 def row(window: MainWindow, field_id: str) -> FieldRow:
