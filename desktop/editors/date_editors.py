@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
 from desktop.editors.base import EditorContext, FieldEditor, register
@@ -22,6 +22,9 @@ def _year_box(parent: QWidget, low: int, high: int) -> QSpinBox:
     box.setSpecialValueText(EMPTY_MARK)
     box.setValue(low - 1)
     box.setGroupSeparatorShown(False)
+    # Years are typed and shown in Western digits in every language, as babel writes them too
+    # (Qt's default Arabic locale would switch to Arabic-Indic digits and refuse typed 2021).
+    box.setLocale(QLocale.c())
     return box
 
 
@@ -52,7 +55,9 @@ class YearRangeEditor(FieldEditor):
 
     def retranslate_ui(self) -> None:
         """Labels follow the language."""
+        # Translators: "From [year] to [year]", the years of a mandate.
         self.from_label.setText(_("From"))
+        # Translators: "From [year] to [year]", the years of a mandate.
         self.to_label.setText(_("to"))
         self.start.setAccessibleName(_("Start year"))
         self.end.setAccessibleName(_("End year"))
@@ -109,8 +114,14 @@ class DateEditor(FieldEditor):
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        """Labels follow the language."""
+        """Labels, and the way the date is written, follow the language."""
+        # Translators: a button that fills in today's date.
         self.today.setText(_("Today"))
+        self.date.setLocale(QLocale())
+        written = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+        if "yyyy" not in written:  # a signed date keeps its century
+            written = written.replace("yy", "yyyy")
+        self.date.setDisplayFormat(written)
 
     def _set_today(self) -> None:
         self.date.setDate(QDate.currentDate())
