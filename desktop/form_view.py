@@ -114,7 +114,7 @@ class FormView(QWidget):
         for page in self.section_pages:
             page.retranslate_ui()
         self.summary.retranslate_ui()
-        self._refresh_navigator()
+        self.refresh()
 
     def _schedule_refresh(self) -> None:
         # Typing fires a change per key: refresh the other widgets once per event-loop pass.

@@ -92,6 +92,8 @@ def _english_patterns(code: str) -> tuple[tuple[re.Pattern[str], str], ...]:
         if plain in UNCHANGED or len(plain) < 2:
             continue
         parts = re.split(r"\{[a-z_]+\}", plain)
+        if not re.search(r"[A-Za-z]{2}", "".join(parts)):
+            continue  # only punctuation around the values: it reads the same in any language
         pattern = ".+?".join(re.escape(part) for part in parts)
         patterns.append((re.compile(pattern, re.DOTALL), source))
     return tuple(patterns)
