@@ -44,7 +44,7 @@ bench: $(STAMP)
 
 # Extract every user-visible text (code and form definitions) and update each language's catalog.
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F i18n/babel.cfg -k N_ -k ngettext:1,2 -c Translators: \
+	$(BIN)/pybabel extract -F i18n/babel.cfg -k N_ -k N_plural:1,2 -k ngettext:1,2 -c Translators: \
 		--sort-by-file --no-wrap --project hrcities -o i18n/locale/hrcities.pot \
 		desktop sync schemas i18n
 	$(BIN)/python -m i18n.update_catalogs

@@ -27,6 +27,11 @@ def N_(message: str) -> str:  # noqa: N802 - the name gettext extractors look fo
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - like N_
+    """Mark a singular/plural pair, so the catalogs hold it as one entry with plural forms."""
+    return singular, plural
+
+
 class Severity(StrEnum):
     """How a finding weighs: MISSING may stay in a draft, WRONG should be corrected."""
 
@@ -139,15 +144,15 @@ MESSAGES: Mapping[str, str] = {
     "not_an_object": N_("The answers are not a set of named answers: check the file."),
 }
 
-# Messages whose wording depends on a number: (plural msgid, the parameter that decides).
-PLURALS: Mapping[str, tuple[str, str]] = {
+# Messages whose wording depends on a number: (singular, plural) and the parameter that decides.
+PLURALS: Mapping[str, tuple[tuple[str, str], str]] = {
     "too_few_words": (
-        N_("Write at least {minimum} words; there are {count} so far."),
+        N_plural(
+            "Write at least {minimum} word; there are {count} so far.",
+            "Write at least {minimum} words; there are {count} so far.",
+        ),
         "minimum",
     ),
-}
-SINGULARS: Mapping[str, str] = {
-    "too_few_words": N_("Write at least {minimum} word; there are {count} so far."),
 }
 
 MISSING_CODES = frozenset({"required", "too_few_selected", "incomplete_range", "too_few_words"})
@@ -170,8 +175,8 @@ def finding(path: str, code: str, **params: Any) -> Finding:
     """Build a finding from its code, with the message, plural and severity the code implies."""
     severity = Severity.MISSING if code in MISSING_CODES else Severity.WRONG
     if code in PLURALS:
-        plural, count_param = PLURALS[code]
-        return Finding(path, code, severity, SINGULARS[code], params, plural, count_param)
+        (singular, plural), count_param = PLURALS[code]
+        return Finding(path, code, severity, singular, params, plural, count_param)
     return Finding(path, code, severity, MESSAGES[code], params)
 
 

@@ -1,0 +1,143 @@
+"""Every word in the user's language: each language, every view and the main dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
+
+from desktop.versions_dialog import VersionsDialog
+from i18n.translate import current_language
+from tests.factories import complete_answers
+from tests.keyboard import type_text
+from tests.visible_text import english_leftovers, visible_texts
+
+pytestmark = pytest.mark.gui
+TRANSLATED = ["fr", "es", "id", "ar", "pt"]
+
+
+def inspect_modal(found: list[tuple[str, str]], directions: list[Qt.LayoutDirection]) -> None:
+    """Read the texts of the dialog that is open, then close it."""
+    dialog = QApplication.activeModalWidget()
+    assert dialog is not None, "no dialog opened"
+    found.extend(
+        (f"{type(dialog).__name__}: {where}", text) for where, text in visible_texts(dialog)
+    )
+    directions.append(dialog.layoutDirection())
+    if isinstance(dialog, QDialog):
+        dialog.reject()
+
+
+def through_dialog(open_it: Callable[[], object], found, directions) -> None:
+    QTimer.singleShot(150, lambda: inspect_modal(found, directions))
+    open_it()
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_no_visible_text_is_left_in_english(launch, qtbot, code: str, tmp_path: Path) -> None:
+    window = launch()
+    window.store.create(complete_answers())
+    window.home.reload()
+    window.choose_language(code)
+    assert current_language() == code
+    seen: list[tuple[str, str]] = []
+    directions: list[Qt.LayoutDirection] = []
+
+    def look(widget: QWidget) -> None:
+        QApplication.processEvents()
+        seen.extend(visible_texts(widget))
+        directions.append(widget.layoutDirection())
+
+    look(window)
+    window.home.show_trash.setChecked(True)
+    look(window)
+    window.home.show_trash.setChecked(False)
+    window.new_draft()
+    window.session.set_answer("focal_point_email", "not-an-address")
+    window.session.set_answer("local_actions", [{"description": "x", "links": ["bad link"]}])
+    for index, page in enumerate(window.form_view.section_pages):
+        window.form_view.go_to_page(index)
+        for row in page.all_rows():
+            row.mark_touched()
+        look(window)
+    window.form_view.go_to_summary()
+    look(window)
+
+    window.autosave.flush()
+    versions = VersionsDialog(window.store, window.session.draft_id, window.session.form, window)
+    versions.show()
+    look(versions)
+    versions.close()
+    through_dialog(window.show_about, seen, directions)
+    window.show_home()
+    window.home.show_trash.setChecked(True)
+    through_dialog(window.empty_trash, seen, directions)
+    window.home.show_trash.setChecked(False)
+    through_dialog(
+        lambda: QFileDialog.getOpenFileNames(
+            window, "x", str(tmp_path), options=QFileDialog.Option.DontUseNativeDialog
+        ),
+        seen,
+        directions,
+    )
+    through_dialog(lambda: QMessageBox.question(window, "x", "y"), seen, directions)
+
+    leftovers = english_leftovers(seen, code)
+    assert not leftovers, "\n".join(f"{w}: {t!r} (English: {s!r})" for w, t, s in leftovers)
+    expected = Qt.LayoutDirection.RightToLeft if code == "ar" else Qt.LayoutDirection.LeftToRight
+    assert set(directions) == {expected}
+
+
+def test_the_visible_text_check_can_fail(launch) -> None:
+    window = launch()
+    window.choose_language("fr")
+    window.home.title.setText("Drafts on this computer")
+    leftovers = english_leftovers(visible_texts(window), "fr")
+    assert ("QLabel#sectionTitle", "Drafts on this computer", "Drafts on this computer") in [
+        (where, text, source) for where, text, source in leftovers
+    ]
+
+
+def test_switching_language_keeps_unsaved_typing_and_the_cursor(launch, qtbot) -> None:
+    window = launch()
+    window.new_draft()
+    window.form_view.go_to_field("vision")
+    editor = window.form_view.section_pages[1].rows["vision"].editor.text
+    type_text(editor, "Les droits humains sont au cœur de notre action municipale.")
+    cursor = editor.textCursor()
+    cursor.setPosition(10)
+    editor.setTextCursor(cursor)
+    assert window.session.dirty, "the typing is not saved yet"
+    window.choose_language("fr")
+    window.choose_language("ar")
+    assert editor.toPlainText() == "Les droits humains sont au cœur de notre action municipale."
+    assert editor.textCursor().position() == 10
+    assert window.session.answers["vision"] == editor.toPlainText()
+    assert window.session.language == "en", "the answers' language is the user's to choose"
+
+
+def test_the_language_chosen_is_remembered(launch, tmp_path: Path) -> None:
+    from desktop.app import close_window  # noqa: PLC0415
+
+    window = launch()
+    window.choose_language("id")
+    window.close()
+    close_window(window)
+    again = launch()
+    assert current_language() == "id"
+    assert again.language_actions["id"].isChecked()
+
+
+def test_a_new_draft_records_the_interface_language_and_the_statement_language(launch) -> None:
+    window = launch()
+    window.choose_language("es")
+    window.new_draft()
+    assert window.store.get(window.session.draft_id).language == "es"
+    window.form_view.go_to_page(5)
+    window.choose_language("ar")
+    assert window.store.get(window.session.draft_id).statement_language == "ar"
+    statement = window.form_view.section_pages[5].statement.text()
+    assert statement != window.session.form.statement().text
