@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -106,8 +107,19 @@ class FormView(QWidget):
 
     def retranslate_ui(self) -> None:
         """Texts in the current language."""
-        self.back_button.setText(_("< Back"))
-        self.next_button.setText(_("Next >"))
+        # The same words as the Go menu; the arrows are icons, which Qt mirrors right to left.
+        self.back_button.setText(_("&Back"))
+        self.next_button.setText(_("&Next"))
+        style = self.style()
+        self.back_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
+        self.next_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward))
+        # "Next" carries its arrow after the word, whichever way the language is written.
+        ahead = QApplication.layoutDirection()
+        self.next_button.setLayoutDirection(
+            Qt.LayoutDirection.RightToLeft
+            if ahead == Qt.LayoutDirection.LeftToRight
+            else Qt.LayoutDirection.LeftToRight
+        )
         self.navigator.setAccessibleName(_("Sections"))
         # Translators: before the list of languages; the answers' language, not the window's.
         self.answers_language_label.setText(_("Answers written in:"))
