@@ -11,6 +11,8 @@ from babel.messages.pofile import write_po
 
 from i18n import formatting, translate
 from i18n.errors import UserError
+from i18n.formatting import isolate
+from i18n.languages import system_language
 from i18n.translate import N_, _, current_language, set_language
 
 
@@ -62,3 +64,35 @@ def test_numbers_dates_and_percentages_follow_the_language(catalog_dir: Path) ->
     assert formatting.number(2536729) == "2\u202f536\u202f729"
     assert formatting.day(dt.date(2026, 11, 23)) == "23 novembre 2026"
     assert formatting.moment("2026-11-23T09:00:00+00:00")
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "id_ID.UTF-8"}, "id"),
+        ({"LANG": "ar_MA.UTF-8"}, "ar"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANGUAGE": "pt_BR:en", "LANG": "de_DE.UTF-8"}, "pt"),
+        ({"LC_ALL": "es_EC.UTF-8", "LANG": "fr_FR.UTF-8"}, "es"),
+    ],
+)
+def test_the_first_language_is_the_system_one_when_supported(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], expected: str
+) -> None:
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    monkeypatch.setattr("locale.getlocale", lambda *_args: (None, None))
+    assert system_language() == expected
+
+
+def test_inserted_values_are_isolated_only_in_right_to_left_languages() -> None:
+    assert isolate("Jember") == "Jember"
+    set_language("ar")
+    try:
+        assert isolate("Jember") == "\u2068Jember\u2069"
+    finally:
+        set_language("en")

@@ -141,3 +141,32 @@ def test_a_new_draft_records_the_interface_language_and_the_statement_language(l
     assert window.store.get(window.session.draft_id).statement_language == "ar"
     statement = window.form_view.section_pages[5].statement.text()
     assert statement != window.session.form.statement().text
+
+
+def test_countries_are_named_and_sorted_in_the_chosen_language(launch) -> None:
+    from desktop.editors.choice_editors import country_names  # noqa: PLC0415
+
+    french = [name for _code, name in country_names("fr")]
+    assert "Allemagne" in french
+    assert french.index("Égypte") < french.index("Érythrée") < french.index("Espagne")
+    assert french.index("Espagne") < french.index("Fidji"), "É sorts with E, not after Z"
+    window = launch()
+    window.new_draft()
+    window.choose_language("es")
+    combo = window.form_view.section_pages[0].rows["country"].editor.combo
+    names = [combo.itemText(i) for i in range(combo.count())]
+    assert "Alemania" in names
+    assert names.index("Ecuador") < names.index("Egipto")
+
+
+def test_the_answers_language_is_chosen_apart_from_the_interface(launch, qtbot) -> None:
+    window = launch()
+    window.choose_language("fr")
+    window.new_draft()
+    chooser = window.form_view.answers_language
+    assert chooser.currentData() == "fr", "by default, the interface language"
+    chooser.setCurrentIndex(chooser.findData("id"))
+    chooser.activated.emit(chooser.currentIndex())
+    assert window.store.get(window.session.draft_id).language == "id"
+    window.choose_language("ar")
+    assert window.store.get(window.session.draft_id).language == "id"
