@@ -52,6 +52,7 @@ def export_draft(store: DraftsStore, draft_id: str) -> dict[str, Any]:
         "form_id": draft.form_id,
         "form_version": draft.form_version,
         "language": draft.language,
+        "statement_language": draft.statement_language,
         "status": draft.status,
         "created_at": draft.created_at,
         "updated_at": draft.updated_at,
