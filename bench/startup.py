@@ -126,6 +126,26 @@ def fill(data_dir: Path, count: int) -> list[str]:
     return ids
 
 
+def code_version() -> str:
+    """The commit measured, and whether the checkout has changes beside it."""
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        changes = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return commit + (" with uncommitted changes" if changes else "")
+
+
 def open_last(data_dir: Path, draft_id: str) -> None:
     """Remember `draft_id` as the draft opened last, as the window does when it opens it."""
     store = DraftsStore.open(data_dir)
@@ -236,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Python {platform.python_version()}, PySide6 {PySide6.__version__}, "
         f"Qt {qVersion()}, platform plugin offscreen"
     )
+    print(f"code: {code_version()}")
     with tempfile.TemporaryDirectory(prefix="hrcities-bench-") as name:
         folder = Path(name)
         data_dir = folder / "data"

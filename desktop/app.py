@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import runpy
 import sys
+import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
@@ -79,6 +80,15 @@ def close_window(window: MainWindow) -> None:
     window.store.close()
 
 
+def _run_script(script: Path, window: MainWindow, app: QApplication) -> None:
+    """Run a test script inside the app; if it fails, say why and end the app (exit status 2)."""
+    try:
+        runpy.run_path(str(script), {"window": window, "app": app})
+    except BaseException:  # a failing script must not leave the app running unattended
+        traceback.print_exc()
+        app.exit(2)
+
+
 def run_app(data_dir: Path, script: Path | None = None) -> int:
     """Run the window until it is closed; `script` (tests only) runs once it is shown."""
     app = make_application()
@@ -86,7 +96,7 @@ def run_app(data_dir: Path, script: Path | None = None) -> int:
     window.show()
     restore_focus(window)
     if script is not None:
-        QTimer.singleShot(0, lambda: runpy.run_path(str(script), {"window": window, "app": app}))
+        QTimer.singleShot(0, lambda: _run_script(script, window, app))
     code = app.exec()
     close_window(window)
     return code
