@@ -19,17 +19,6 @@ from i18n.languages import supported, system_language
 from i18n.translate import _
 
 BACKUP_CHECK_MS = 10 * 60 * 1000
-STYLE_SHEET = """
-QLabel#sectionTitle { font-size: 15pt; font-weight: bold; }
-QLabel#questionLabel { font-weight: bold; }
-QLabel#questionHelp, QLabel#sectionNote { color: #4a4a4a; }
-QLabel#finding[severity="wrong"] { color: #b00020; }
-QLabel#finding[severity="missing"] { color: #8a5a00; }
-QLabel#wordCounter[state="over"] { color: #b00020; font-weight: bold; }
-QLabel#statementPreview {
-    background: palette(base); border: 1px solid palette(mid); padding: 10px; font-size: 11pt;
-}
-"""
 
 
 def make_application() -> QApplication:
@@ -39,7 +28,6 @@ def make_application() -> QApplication:
         app = QApplication(sys.argv[:1])
     app.setApplicationName("hrcities")
     app.setOrganizationName("hrcities")
-    app.setStyleSheet(STYLE_SHEET)
     return app
 
 

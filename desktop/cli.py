@@ -18,7 +18,6 @@ from pathlib import Path
 
 import platformdirs
 
-from desktop.store.draft_files import export_draft, import_draft, write_draft_file
 from desktop.store.drafts import STATUS_LABELS, DraftsStore
 from desktop.version import __version__
 from i18n import formatting
@@ -98,6 +97,8 @@ def _cmd_show(store: DraftsStore, args: argparse.Namespace) -> int:
 
 
 def _cmd_export(store: DraftsStore, args: argparse.Namespace) -> int:
+    from desktop.store.draft_files import export_draft, write_draft_file  # noqa: PLC0415
+
     if args.output is None:
         _print(json.dumps(export_draft(store, args.draft_id), ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -118,6 +119,8 @@ def _cmd_import(store: DraftsStore, args: argparse.Namespace) -> int:
             path=args.file,
             reason=getattr(error, "strerror", None) or str(error),
         ) from error
+    from desktop.store.draft_files import import_draft  # noqa: PLC0415 - this command only
+
     result = import_draft(store, text)
     _print(_("Imported as draft {id}.").format(id=result.draft.id))
     _print_findings(result.report)

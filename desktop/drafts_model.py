@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from babel import Locale
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop.store.drafts import STATUS_LABELS, DraftSummary
 from i18n import formatting
-from i18n.translate import N_, _, current_language
+from i18n.translate import N_, _
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -30,13 +29,15 @@ class DraftsModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.drafts: list[DraftSummary] = []
-        self._countries: dict[str, str] = {}
+        # Formatting a date or a percentage the language's way is costly and a view asks for
+        # the same cell many times (painting, sizing columns): each cell is formatted once.
+        self._shown: dict[tuple[int, int], str] = {}
 
     def set_drafts(self, drafts: list[DraftSummary]) -> None:
         """Replace the rows."""
         self.beginResetModel()
         self.drafts = list(drafts)
-        self._countries = dict(Locale.parse(current_language()).territories)
+        self._shown = {}
         self.endResetModel()
 
     def retranslate(self) -> None:
@@ -67,22 +68,37 @@ class DraftsModel(QAbstractTableModel):
         if role == ID_ROLE:
             return draft.id
         if role == SORT_ROLE:
-            return (
-                draft.name.casefold(),
-                self._countries.get(draft.country, draft.country).casefold(),
-                draft.status,
-                draft.completion,
-                draft.updated_at,
-            )[column]
+            return self._sort_value(draft, column)
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                draft.name or _("(no name yet)"),
-                self._countries.get(draft.country, draft.country),
-                _(STATUS_LABELS.get(draft.status, draft.status)),
-                formatting.percent(draft.completion),
-                formatting.moment(draft.updated_at),
-            )[column]
+            key = (index.row(), column)
+            if key not in self._shown:
+                self._shown[key] = self._display(draft, column)
+            return self._shown[key]
         return None
+
+    @staticmethod
+    def _sort_value(draft: DraftSummary, column: int) -> Any:
+        if column == 0:
+            return draft.name.casefold()
+        if column == 1:
+            return formatting.country_name(draft.country).casefold()
+        if column == 2:
+            return draft.status
+        if column == 3:
+            return draft.completion
+        return draft.updated_at
+
+    @staticmethod
+    def _display(draft: DraftSummary, column: int) -> str:
+        if column == 0:
+            return draft.name or _("(no name yet)")
+        if column == 1:
+            return formatting.country_name(draft.country) if draft.country else ""
+        if column == 2:
+            return _(STATUS_LABELS.get(draft.status, draft.status))
+        if column == 3:
+            return formatting.percent(draft.completion)
+        return formatting.moment(draft.updated_at)
 
     def draft_at(self, row: int) -> DraftSummary:
         """The draft of a row."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from desktop import look
 from desktop.editors import choice_editors, date_editors, list_editors, text_editors  # noqa: F401
 from desktop.editors.base import EditorContext, make_editor
 from i18n.translate import _, ngettext
@@ -21,10 +22,12 @@ class FieldRow(QWidget):
         self.setObjectName(f"row_{fdef.id}")
         self.label = QLabel(self)
         self.label.setObjectName("questionLabel")
+        look.make_bold(self.label)
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.help = QLabel(self)
         self.help.setObjectName("questionHelp")
+        look.set_tone(self.help, "quiet")
         self.help.setWordWrap(True)
         self.help.setTextFormat(Qt.TextFormat.PlainText)
         self.editor = make_editor(fdef, context, self)
@@ -72,9 +75,5 @@ class FieldRow(QWidget):
         self.message.setText("\n".join(f.render(_, ngettext) for f in visible))
         self.message.setVisible(bool(visible))
         wrong = any(f.severity is Severity.WRONG for f in visible)
-        severity = "wrong" if wrong else "missing"
-        if self.message.property("severity") != severity:
-            self.message.setProperty("severity", severity)
-            self.message.style().unpolish(self.message)
-            self.message.style().polish(self.message)
+        look.set_tone(self.message, "wrong" if wrong else "missing")
         self.editor.focus_widget().setAccessibleDescription(self.message.text())

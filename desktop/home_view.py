@@ -16,8 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import look
 from desktop.drafts_model import ID_ROLE, SORT_ROLE, DraftsModel
-from desktop.store.drafts import DraftsStore
+from desktop.store.database import utc_now
+from desktop.store.drafts import STATUS_LABELS, DraftsStore
+from i18n import formatting
 from i18n.translate import _
 
 
@@ -44,6 +47,7 @@ class HomeView(QWidget):
 
         self.title = QLabel(self)
         self.title.setObjectName("sectionTitle")
+        look.make_title(self.title)
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
@@ -103,7 +107,7 @@ class HomeView(QWidget):
         table.setTabKeyNavigation(False)
         table.verticalHeader().hide()
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         table.activated.connect(lambda _index: self._open_current())
         return table
@@ -122,7 +126,28 @@ class HomeView(QWidget):
         self.restore_button.setText(_("&Restore"))
         self.empty_trash_button.setText(_("&Empty the trash"))
         self.model.retranslate()
+        self._size_columns()
         self._update_buttons()
+
+    def _size_columns(self) -> None:
+        """Fit the columns to what they can hold, from the font, without formatting every cell.
+
+        Sizing to contents would format all rows' dates and percentages the language's way at
+        start; a date or a percentage has one width per language, so one sample of each does.
+        """
+        metrics = self.table.fontMetrics()
+        samples = {
+            1: {formatting.country_name(d.country) for d in self.model.drafts if d.country},
+            2: {_(label) for label in STATUS_LABELS.values()},
+            3: {formatting.percent(1.0)},
+            4: {formatting.moment(utc_now().replace(month=12, day=28, hour=23, minute=58))},
+        }
+        header = self.table.horizontalHeader()
+        padding = 3 * metrics.horizontalAdvance("M")
+        for column, texts in samples.items():
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal, 0))
+            widest = max(metrics.horizontalAdvance(text) for text in {*texts, title})
+            header.resizeSection(column, widest + padding)
 
     @property
     def trash_mode(self) -> bool:
@@ -133,6 +158,7 @@ class HomeView(QWidget):
         """Read the list again from the store, keeping (or moving) the selection."""
         select = select or self.current_id()
         self.model.set_drafts(self.store.list(trashed=self.trash_mode))
+        self._size_columns()
         for row in range(self.proxy.rowCount()):
             if self.proxy.index(row, 0).data(ID_ROLE) == select:
                 self.table.selectRow(row)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -20,19 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.autosave import Autosave
-from desktop.draft_session import DraftSession
-from desktop.editors.base import EditorContext
-from desktop.form_view import FormView
 from desktop.home_view import HomeView
-from desktop.pdf_export import write_form_pdf
 from desktop.store.drafts import DraftsStore
 from desktop.version import __version__
-from desktop.versions_dialog import VersionsDialog
 from i18n import formatting
 from i18n.errors import UserError
 from i18n.languages import languages
 from i18n.translate import _, current_language
+
+if TYPE_CHECKING:
+    from desktop.autosave import Autosave
+    from desktop.draft_session import DraftSession
+    from desktop.form_view import FormView
 
 UNDO_SECONDS = 15
 
@@ -183,6 +183,12 @@ class MainWindow(QMainWindow):
 
     def open_draft(self, draft_id: str) -> None:
         """Leave the current draft (saved) and show another one."""
+        # The form's modules load when a form is first opened, not while the list appears.
+        from desktop.autosave import Autosave  # noqa: PLC0415
+        from desktop.draft_session import DraftSession  # noqa: PLC0415
+        from desktop.editors.base import EditorContext  # noqa: PLC0415
+        from desktop.form_view import FormView  # noqa: PLC0415
+
         try:
             draft = self.store.open_draft(draft_id)
         except UserError as error:
@@ -305,6 +311,8 @@ class MainWindow(QMainWindow):
         """Write the open draft as a PDF to `path`, saying so or saying why not."""
         if self.session is None:
             return
+        from desktop.pdf_export import write_form_pdf  # noqa: PLC0415 - loaded on first use
+
         try:
             write_form_pdf(self.session.form, self.session.answers, path)
         except OSError as error:
@@ -323,6 +331,8 @@ class MainWindow(QMainWindow):
         if self.session is None or self.autosave is None:
             return
         self.autosave.flush()
+        from desktop.versions_dialog import VersionsDialog  # noqa: PLC0415 - loaded on first use
+
         dialog = VersionsDialog(self.store, self.session.draft_id, self.session.form, self)
         if dialog.exec() and dialog.chosen_revision is not None:
             self.store.restore_revision(self.session.draft_id, dialog.chosen_revision)

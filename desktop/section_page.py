@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from desktop import look
 from desktop.draft_session import DraftSession
 from desktop.editors.base import EditorContext
 from desktop.field_row import FieldRow
@@ -32,8 +33,10 @@ class SectionPage(QScrollArea):
         layout = QVBoxLayout(body)
         self.title = QLabel(body)
         self.title.setObjectName("sectionTitle")
+        look.make_title(self.title)
         self.note = QLabel(body)
         self.note.setObjectName("sectionNote")
+        look.set_tone(self.note, "quiet")
         self.note.setWordWrap(True)
         layout.addWidget(self.title)
         layout.addWidget(self.note)
@@ -41,6 +44,7 @@ class SectionPage(QScrollArea):
         if section.statement is not None:
             self.statement = QLabel(body)
             self.statement.setObjectName("statementPreview")
+            look.make_panel(self.statement)
             self.statement.setWordWrap(True)
             self.statement.setTextFormat(Qt.TextFormat.PlainText)
             self.statement.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from desktop import look
 from desktop.draft_session import DraftSession
 from i18n.translate import _, ngettext
 from schemas.validation import Severity
@@ -28,6 +29,7 @@ class SummaryPage(QWidget):
         self.session = session
         self.title = QLabel(self)
         self.title.setObjectName("sectionTitle")
+        look.make_title(self.title)
         self.headline = QLabel(self)
         self.headline.setWordWrap(True)
         self.list = QListWidget(self)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -13,6 +14,22 @@ from i18n.translate import current_language
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 
 
+@cache
+def _cldr(language: str) -> Locale:
+    """The CLDR data of a language, parsed once (formatting runs for every cell of a list)."""
+    return Locale.parse(language)
+
+
+def cldr() -> Locale:
+    """The CLDR data of the current language."""
+    return _cldr(current_language())
+
+
+def country_name(code: str) -> str:
+    """A country's name in the current language (the code itself if CLDR has none)."""
+    return cldr().territories.get(code, code)
+
+
 def isolate(value: object) -> str:
     """A value inserted into a sentence, isolated so its own direction does not disturb it.
 
@@ -20,7 +37,7 @@ def isolate(value: object) -> str:
     would otherwise reorder the words around it. Elsewhere the text stays free of invisible marks.
     """
     text = str(value)
-    if Locale.parse(current_language()).text_direction == "rtl":
+    if cldr().text_direction == "rtl":
         return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
     return text
 
@@ -28,20 +45,20 @@ def isolate(value: object) -> str:
 def moment(value: dt.datetime | str) -> str:
     """A stored moment (ISO text or datetime) in local time, short form, e.g. 23/11/2026 18:02."""
     when = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    return format_datetime(when.astimezone(), format="short", locale=current_language())
+    return format_datetime(when.astimezone(), format="short", locale=cldr())
 
 
 def day(value: dt.date | str) -> str:
     """A calendar date in the language's long form, e.g. 23 November 2026."""
     when = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    return format_date(when, format="long", locale=current_language())
+    return format_date(when, format="long", locale=cldr())
 
 
 def number(value: int | float) -> str:
     """A number with the language's digit grouping, e.g. 1,250,000 or 1 250 000."""
-    return format_decimal(value, locale=current_language())
+    return format_decimal(value, locale=cldr())
 
 
 def percent(fraction: float) -> str:
     """A share as a whole percentage, e.g. 75 %."""
-    return format_percent(fraction, format="#,##0%", locale=current_language())
+    return format_percent(fraction, format="#,##0%", locale=cldr())

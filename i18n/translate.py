@@ -13,9 +13,6 @@ import io
 from functools import cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 DOMAIN = "hrcities"
 SOURCE_LANGUAGE = "en"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -27,6 +24,9 @@ _active_language = SOURCE_LANGUAGE
 @cache
 def _load(language: str) -> _gettext.NullTranslations:
     """Compile the language's catalog once; a missing catalog falls back to the source texts."""
+    from babel.messages.mofile import write_mo  # noqa: PLC0415 - only when a catalog is read
+    from babel.messages.pofile import read_po  # noqa: PLC0415
+
     po_path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     if language == SOURCE_LANGUAGE or not po_path.exists():
         return _gettext.NullTranslations()

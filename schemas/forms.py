@@ -14,8 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 FORMS_DIR = Path(__file__).parent
 META_SCHEMA_PATH = FORMS_DIR / "form-definition.schema.json"
 DEFAULT_FORM_ID = "hrc-join"
@@ -237,6 +235,8 @@ def check_definition(data: Any) -> list[str]:
 
     Beyond the meta-schema: ids unique, `relevant_if` and statement placeholders name real fields.
     """
+    import jsonschema  # noqa: PLC0415 - only checking a definition needs it, not starting the app
+
     validator = jsonschema.Draft202012Validator(meta_schema())
     problems = [
         f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"

@@ -8,13 +8,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from i18n import translate
 from i18n.extract import extract_form
-from i18n.languages import LANGUAGE_CODES, languages
+from i18n.languages import LANGUAGE_CODES, cldr_native_name, languages
 from i18n.translate import DOMAIN, LOCALE_DIR, SOURCE_LANGUAGE, _, ngettext, set_language
 from schemas.validation import PLURALS, finding
 
@@ -144,6 +145,9 @@ def test_languages_are_named_in_themselves() -> None:
         "pt": "Português",
     }
     assert [item.code for item in languages() if item.right_to_left] == ["ar"]
+    for item in languages():
+        assert item.native_name == cldr_native_name(item.code), "CLDR names it otherwise"
+        assert item.right_to_left == (Locale.parse(item.code).text_direction == "rtl")
 
 
 @pytest.mark.parametrize("code", TRANSLATED)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlite_utils import Database
 
 from desktop.store import database
 from desktop.store.database import (
@@ -30,6 +31,7 @@ from desktop.store.database import (
     list_backups,
     open_database,
     take_backup,
+    transaction,
 )
 from desktop.store.drafts import DraftsStore
 from desktop.store.schema_migrations import (
@@ -384,7 +386,10 @@ def test_reopening_a_healthy_database_runs_no_migration(tmp_path: Path) -> None:
         assert apply_migrations(db, iso(T0 + 4 * HOUR)) == []
         assert applied(db) == ["0001_initial", "0002_statement_language"]
         rows = db.execute(f"SELECT name, applied_at FROM {MIGRATIONS_TABLE}").fetchall()
-        assert rows == [("0001_initial", iso(T0)), ("0002_statement_language", iso(T0))]
+        assert [tuple(row) for row in rows] == [
+            ("0001_initial", iso(T0)),
+            ("0002_statement_language", iso(T0)),
+        ]
         (answers,) = db.execute("SELECT answers FROM drafts WHERE id = ?", [draft.id]).fetchone()
         assert json.loads(answers) == JEMBER
     finally:
@@ -466,8 +471,8 @@ def test_a_database_of_an_older_app_gets_the_newer_migrations_and_keeps_its_draf
     older = connect(data_dir / DATABASE_NAME)
     try:
         older.execute(f"CREATE TABLE {MIGRATIONS_TABLE} (name TEXT PRIMARY KEY, applied_at TEXT)")
-        with older.atomic():
-            MIGRATIONS[0][1](older)
+        with transaction(older):
+            MIGRATIONS[0][1](Database(older, execute_plugins=False))
             older.execute(f"INSERT INTO {MIGRATIONS_TABLE} VALUES ('0001_initial', ?)", [iso(T0)])
             older.execute(
                 "INSERT INTO drafts (id, form_id, form_version, answers, created_at, updated_at) "

@@ -18,7 +18,7 @@ from desktop.store.attachments import (
     AttachmentUnreadable,
     sniff_media_type,
 )
-from desktop.store.database import DATABASE_NAME
+from desktop.store.database import DATABASE_NAME, transaction
 from desktop.store.drafts import REVISIONS_KEPT, DraftLocked, DraftNotFound, DraftsStore
 from tests.factories import complete_answers
 
@@ -147,7 +147,7 @@ def test_last_opened_draft_is_remembered_until_trashed(clocked: DraftsStore) -> 
 
 def test_a_signed_draft_is_never_edited(store: DraftsStore) -> None:
     draft = store.create({"lrg_name": "Gwangju"})
-    with store.db.atomic():
+    with transaction(store.db):
         store.db.execute("UPDATE drafts SET status = 'signed' WHERE id = ?", [draft.id])
     with pytest.raises(DraftLocked):
         store.save(draft.id, {"lrg_name": "Changed"})

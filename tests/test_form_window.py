@@ -194,7 +194,7 @@ def test_findings_show_once_the_person_has_left_the_question(launch, qtbot) -> N
     row(window, "focal_point_phone").editor.focus_widget().setFocus()
     qtbot.waitUntil(email.message.isVisible, timeout=2000)
     assert "not an e-mail address" in email.message.text()
-    assert email.message.property("severity") == "wrong"
+    assert email.message.property("tone") == "wrong"
 
 
 def test_the_word_counter_counts_like_the_limit_and_warns_past_it(launch, qtbot) -> None:
@@ -206,10 +206,11 @@ def test_the_word_counter_counts_like_the_limit_and_warns_past_it(launch, qtbot)
     description = examples.cards[0].rows["description"].editor
     qtbot.keyClicks(description.text, words(50))
     assert description.counter.text() == "50 words (50 at most)"
-    assert description.counter.property("state") == ""
+    assert description.counter.property("tone") == ""
     qtbot.keyClicks(description.text, " anak-anak")
     assert description.counter.text() == "51 words (50 at most)"
-    assert description.counter.property("state") == "over"
+    assert description.counter.property("tone") == "wrong"
+    assert description.counter.font().bold()
     motivations = row(window, "motivations").editor
     motivations.text.setPlainText("Un mot")
     assert motivations.counter.text() == "2 words (between 100 and 200)"

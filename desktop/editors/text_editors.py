@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
+from desktop import look
 from desktop.editors.base import EditorContext, FieldEditor, register
 from i18n.translate import _, ngettext
 from schemas.forms import FieldDef
@@ -111,11 +112,8 @@ class LongTextEditor(FieldEditor):
         else:
             template = ngettext("{count} word", "{count} words", count)
         self.counter.setText(template.format(count=count, minimum=low, maximum=high))
-        state = "over" if high and count > high else ""
-        if self.counter.property("state") != state:
-            self.counter.setProperty("state", state)
-            self.counter.style().unpolish(self.counter)
-            self.counter.style().polish(self.counter)
+        over = bool(high and count > high)
+        look.set_tone(self.counter, "wrong" if over else "", bold=over)
 
     def retranslate_ui(self) -> None:
         """The counter's words follow the language."""

@@ -10,11 +10,10 @@ from __future__ import annotations
 import hashlib
 import io
 import mimetypes
+import sqlite3
 import zipfile
 from pathlib import Path
 from typing import Any
-
-from sqlite_utils import Database
 
 from i18n.errors import UserError
 from i18n.translate import N_
@@ -99,7 +98,7 @@ def raise_too_large(size: int) -> None:
     )
 
 
-def store_blob(db: Database, data: bytes) -> str:
+def store_blob(db: sqlite3.Connection, data: bytes) -> str:
     """Keep the bytes once under their SHA-256 (a second copy costs nothing); return the hash."""
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise_too_large(len(data))
@@ -111,7 +110,7 @@ def store_blob(db: Database, data: bytes) -> str:
     return digest
 
 
-def load_blob(db: Database, sha256: str) -> bytes:
+def load_blob(db: sqlite3.Connection, sha256: str) -> bytes:
     """The bytes stored under a hash."""
     row = db.execute("SELECT data FROM blobs WHERE sha256 = ?", [sha256]).fetchone()
     if row is None:

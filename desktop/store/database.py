@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import secrets
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlite_utils import Database
 
 from desktop.store.schema_migrations import apply_migrations
 from i18n.translate import _
@@ -106,8 +106,13 @@ def check_whole(path: Path) -> None:
         raise DatabaseDamaged(result[0] if result else "quick_check gave no answer")
 
 
-def connect(path: Path) -> Database:
-    """Open one SQLite file with the settings the store relies on (check it first)."""
+def connect(path: Path) -> sqlite3.Connection:
+    """Open one SQLite file with the settings the store relies on (check it first).
+
+    The connection is in autocommit mode: every change goes through `transaction`, so what
+    is committed is exactly what the store meant to commit together. Rows read back are
+    `sqlite3.Row`, addressable by column name.
+    """
     conn = sqlite3.connect(
         path, isolation_level=None, timeout=LOCK_WAIT_SECONDS, check_same_thread=False
     )
@@ -120,7 +125,36 @@ def connect(path: Path) -> Database:
     except sqlite3.DatabaseError:
         conn.close()
         raise
-    return Database(conn, execute_plugins=False)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Everything inside is committed together or not at all; nested blocks use savepoints.
+
+    BEGIN IMMEDIATE takes the write lock up front, so a transaction never fails half-way
+    because another connection (the CLI beside the window) started writing first.
+    """
+    if conn.in_transaction:
+        name = f"nested_{secrets.token_hex(8)}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        conn.execute(f"RELEASE SAVEPOINT {name}")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def _sync_folder(folder: Path) -> None:
@@ -192,7 +226,9 @@ def _check_existing(path: Path, data_dir: Path) -> None:
     check_whole(path)
 
 
-def open_database(data_dir: Path, now: dt.datetime | None = None) -> tuple[Database, OpenReport]:
+def open_database(
+    data_dir: Path, now: dt.datetime | None = None
+) -> tuple[sqlite3.Connection, OpenReport]:
     """Open (or create) the drafts database in `data_dir`, recovering from damage if needed."""
     moment = now or utc_now()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -211,7 +247,7 @@ def open_database(data_dir: Path, now: dt.datetime | None = None) -> tuple[Datab
     return db, report
 
 
-def take_backup(db: Database, data_dir: Path, now: dt.datetime | None = None) -> Path:
+def take_backup(db: sqlite3.Connection, data_dir: Path, now: dt.datetime | None = None) -> Path:
     """Copy the live database with SQLite's backup API (consistent while in use), keep a few."""
     moment = now or utc_now()
     folder = backup_folder(data_dir)
@@ -219,7 +255,7 @@ def take_backup(db: Database, data_dir: Path, now: dt.datetime | None = None) ->
     target = folder / f"{BACKUP_PREFIX}{moment.strftime(_STAMP)}.sqlite3"
     partial = target.with_name(target.name + ".partial")
     with contextlib.closing(sqlite3.connect(partial)) as copy:
-        db.conn.backup(copy)
+        db.backup(copy)
         copy.execute("PRAGMA journal_mode = DELETE")
     with partial.open("rb+") as handle:
         os.fsync(handle.fileno())
@@ -230,7 +266,9 @@ def take_backup(db: Database, data_dir: Path, now: dt.datetime | None = None) ->
     return target
 
 
-def backup_if_due(db: Database, data_dir: Path, now: dt.datetime | None = None) -> Path | None:
+def backup_if_due(
+    db: sqlite3.Connection, data_dir: Path, now: dt.datetime | None = None
+) -> Path | None:
     """Take a backup unless one was taken less than an hour ago; return it when taken."""
     moment = now or utc_now()
     backups = list_backups(data_dir)

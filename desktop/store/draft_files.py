@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.store.attachments import referenced_hashes, store_blob
+from desktop.store.database import transaction
 from desktop.store.drafts import Draft, DraftsStore
 from i18n.errors import UserError
 from i18n.translate import N_
@@ -145,7 +146,7 @@ def import_draft(store: DraftsStore, text: str) -> ImportResult:
     missing = referenced_hashes(answers) - set(files)
     if missing:
         raise DraftFileError(N_("This draft file names attached files that are not in it."))
-    with store.db.atomic():
+    with transaction(store.db):
         for data in files.values():
             store_blob(store.db, data)
         draft = store.create(

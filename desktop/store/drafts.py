@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
-
-from sqlite_utils import Database
 
 from desktop.store.attachments import (
     load_blob,
@@ -28,7 +27,14 @@ from desktop.store.attachments import (
     sniff_media_type,
     store_blob,
 )
-from desktop.store.database import OpenReport, backup_if_due, iso, open_database, utc_now
+from desktop.store.database import (
+    OpenReport,
+    backup_if_due,
+    iso,
+    open_database,
+    transaction,
+    utc_now,
+)
 from i18n.errors import UserError
 from i18n.translate import N_
 from schemas.forms import (
@@ -190,7 +196,7 @@ class DraftsStore:
 
     def __init__(
         self,
-        db: Database,
+        db: sqlite3.Connection,
         data_dir: Path,
         registry: FormRegistry | None = None,
         clock: Callable[[], dt.datetime] = utc_now,
@@ -233,7 +239,7 @@ class DraftsStore:
             raise FormVersionUnavailable.for_version(version) from error
 
     def _row(self, draft_id: str) -> Mapping[str, Any]:
-        rows = list(self.db.query("SELECT * FROM drafts WHERE id = ?", [draft_id]))
+        rows = list(self.db.execute("SELECT * FROM drafts WHERE id = ?", [draft_id]).fetchall())
         if not rows:
             raise DraftNotFound(N_("There is no draft with the id {id}."), id=draft_id)
         return rows[0]
@@ -246,15 +252,17 @@ class DraftsStore:
         condition = "trashed_at IS NOT NULL" if trashed else "trashed_at IS NULL"
         return [
             _summary(row)
-            for row in self.db.query(
+            for row in self.db.execute(
                 f"SELECT * FROM drafts WHERE {condition} ORDER BY updated_at DESC, id"
-            )
+            ).fetchall()
         ]
 
     @_locked
     def last_opened(self) -> str | None:
         """The draft opened last, if it is still there and not in the trash."""
-        rows = list(self.db.query("SELECT value FROM meta WHERE key = ?", [LAST_OPENED_KEY]))
+        rows = list(
+            self.db.execute("SELECT value FROM meta WHERE key = ?", [LAST_OPENED_KEY]).fetchall()
+        )
         if not rows:
             return None
         draft_id = rows[0]["value"]
@@ -267,15 +275,17 @@ class DraftsStore:
     def mark_session_started(self) -> str | None:
         """Record that the window is open; return when the previous one started if it never
         closed properly (a crash or a power cut), else None."""
-        rows = list(self.db.query("SELECT value FROM meta WHERE key = ?", [SESSION_KEY]))
-        with self.db.atomic():
+        rows = list(
+            self.db.execute("SELECT value FROM meta WHERE key = ?", [SESSION_KEY]).fetchall()
+        )
+        with transaction(self.db):
             self._set_meta(SESSION_KEY, self._now())
         return rows[0]["value"] if rows else None
 
     @_locked
     def mark_session_ended(self) -> None:
         """Record that the window closed properly."""
-        with self.db.atomic():
+        with transaction(self.db):
             self.db.execute("DELETE FROM meta WHERE key = ?", [SESSION_KEY])
 
     def _set_meta(self, key: str, value: str) -> None:
@@ -305,8 +315,12 @@ class DraftsStore:
         draft_id = str(uuid.uuid4())
         now = self._now()
         values = dict(answers or {})
-        with self.db.atomic():
-            self.db["drafts"].insert(
+        with transaction(self.db):
+            self.db.execute(
+                "INSERT INTO drafts (id, form_id, form_version, language, status, answers, "
+                "set_aside, name, country, completion, corrects, created_at, updated_at) "
+                "VALUES (:id, :form_id, :form_version, :language, :status, :answers, '{}', "
+                ":name, :country, :completion, :corrects, :now, :now)",
                 {
                     "id": draft_id,
                     "form_id": form.form_id,
@@ -314,15 +328,12 @@ class DraftsStore:
                     "language": language,
                     "status": DRAFT,
                     "answers": _dumps(values),
-                    "set_aside": "{}",
                     "name": _listed_text(values, "lrg_name"),
                     "country": _listed_text(values, "country"),
                     "completion": validate(form, values).overall.fraction,
                     "corrects": corrects,
-                    "created_at": now,
-                    "updated_at": now,
-                    "trashed_at": None,
-                }
+                    "now": now,
+                },
             )
             self._add_revision(draft_id, form.version, values, now)
         return self.get(draft_id)
@@ -339,7 +350,7 @@ class DraftsStore:
         latest = self.registry.latest(draft.form_id)
         if draft.status == DRAFT and draft.form_version != latest.version:
             draft = self._migrate(draft, latest)
-        with self.db.atomic():
+        with transaction(self.db):
             self._set_meta(LAST_OPENED_KEY, draft_id)
         return draft
 
@@ -352,7 +363,7 @@ class DraftsStore:
             raise FormVersionUnavailable.for_version(draft.form_version) from error
         set_aside = {**draft.set_aside, **result.set_aside}
         now = self._now()
-        with self.db.atomic():
+        with transaction(self.db):
             self.db.execute(
                 "UPDATE drafts SET form_version = ?, answers = ?, set_aside = ?, completion = ?, "
                 "updated_at = ? WHERE id = ?",
@@ -384,7 +395,7 @@ class DraftsStore:
         if encoded == row["answers"]:
             return SaveResult(saved_at=row["updated_at"], changed=False, report=report)
         now = self._now()
-        with self.db.atomic():
+        with transaction(self.db):
             self.db.execute(
                 "UPDATE drafts SET answers = ?, name = ?, country = ?, completion = ?, "
                 "updated_at = ? WHERE id = ?",
@@ -422,13 +433,13 @@ class DraftsStore:
     def set_language(self, draft_id: str, language: str) -> None:
         """Record the language the answers are written in (chosen by the user)."""
         self._row(draft_id)
-        with self.db.atomic():
+        with transaction(self.db):
             self.db.execute("UPDATE drafts SET language = ? WHERE id = ?", [language, draft_id])
 
     @_locked
     def record_statement_language(self, draft_id: str, language: str) -> None:
         """Record the language the statement of commitment was shown in."""
-        with self.db.atomic():
+        with transaction(self.db):
             self.db.execute(
                 "UPDATE drafts SET statement_language = ? WHERE id = ? "
                 "AND statement_language IS NOT ?",
@@ -443,11 +454,11 @@ class DraftsStore:
         self._row(draft_id)
         return [
             Revision(row["id"], row["draft_id"], row["form_version"], row["saved_at"])
-            for row in self.db.query(
+            for row in self.db.execute(
                 "SELECT id, draft_id, form_version, saved_at FROM revisions "
                 "WHERE draft_id = ? ORDER BY id DESC",
                 [draft_id],
-            )
+            ).fetchall()
         ]
 
     @_locked
@@ -494,7 +505,7 @@ class DraftsStore:
     def trash(self, draft_id: str) -> None:
         """Move a draft to the trash; nothing is lost until the trash is emptied."""
         self._row(draft_id)
-        with self.db.atomic():
+        with transaction(self.db):
             self.db.execute(
                 "UPDATE drafts SET trashed_at = ? WHERE id = ?", [self._now(), draft_id]
             )
@@ -503,13 +514,13 @@ class DraftsStore:
     def restore(self, draft_id: str) -> None:
         """Bring a draft back from the trash."""
         self._row(draft_id)
-        with self.db.atomic():
+        with transaction(self.db):
             self.db.execute("UPDATE drafts SET trashed_at = NULL WHERE id = ?", [draft_id])
 
     @_locked
     def empty_trash(self) -> int:
         """Delete the drafts in the trash for good, with their history and unused attachments."""
-        with self.db.atomic():
+        with transaction(self.db):
             count = self.db.execute("DELETE FROM drafts WHERE trashed_at IS NOT NULL").rowcount
             self._forget_unused_blobs()
         return count
@@ -534,7 +545,7 @@ class DraftsStore:
     @_locked
     def add_attachment_bytes(self, data: bytes, name: str) -> dict[str, Any]:
         """Store bytes once by their hash; return the reference an answer keeps."""
-        with self.db.atomic():
+        with transaction(self.db):
             digest = store_blob(self.db, data)
         return {
             "sha256": digest,
