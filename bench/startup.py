@@ -1,6 +1,6 @@
 """Benchmark: start-up time of the app with 200 drafts, beside a bare PySide6 window.
 
-Run as ``python bench/startup.py [--runs N] [--drafts N]``. It fills a new temporary data folder
+Run as ``python -m bench.startup [--runs N] [--drafts N]``. It fills a new temporary data folder
 with 200 drafts (the whole join form answered, under different names and countries, some left
 half done) and then measures, in separate processes on the offscreen platform, the wall time from
 just before the process is spawned to a line it prints once its main window is shown:

@@ -1,6 +1,6 @@
 """Benchmark: autosave latency and database size of the drafts store, on a full join form.
 
-Run as ``python bench/store.py [--saves N] [--dir FOLDER]``. It fills every question of the join
+Run as ``python -m bench.store [--saves N] [--dir FOLDER]``. It fills every question of the join
 form (hrc-join 2022) validly, with a 700-word vision, then saves it N times (1,000 by default),
 each time with one more character typed into the vision, and prints the p50 and p99 latency of
 `DraftsStore.save` (a committed, fsynced transaction) and the size of the database file and its

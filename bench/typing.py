@@ -1,6 +1,6 @@
 """Benchmark: typing a 700-word vision key by key in the window, with autosave on.
 
-Run as ``python bench/typing_latency.py [--words N] [--pause-every N] [--pause-ms MS]``. In one
+Run as ``python -m bench.typing [--words N] [--pause-every N] [--pause-ms MS]``. In one
 process on the offscreen platform it opens the window on a new temporary data folder, starts a new
 draft, goes to the vision question and types a 700-word text into it through real key events, one
 key per tick of a 1 ms timer, so the event loop runs between keys as it does for a person typing.
@@ -30,8 +30,8 @@ references lost per key, and tops up the counts so the typing can be measured to
 At the end it checks that the store holds exactly the typed text. Not a test: it prints figures
 and exits 0 (1 if the stored text is not the typed text).
 
-(Not named typing.py: a script's folder comes first on sys.path, so a bench/typing.py would stand
-in for the standard library's `typing` module in every script run from bench/.)
+(Run it as a module, as `make bench` does: run as a script, its folder would come first on
+sys.path and this file would stand in for the standard library's `typing` module.)
 """
 
 from __future__ import annotations
