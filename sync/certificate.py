@@ -1,0 +1,67 @@
+"""A self-signed X.509 certificate on the office key, for signing PDFs (PAdES).
+
+The certificate carries no authority: it lets PDF readers and validators use the same P-256 key
+as the envelope, so one fingerprint (the JWK thumbprint, also in the certificate's subject)
+identifies the office everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from sync.jose import public_jwk, thumbprint
+
+VALID_YEARS = 20
+
+
+def self_signed_certificate(
+    private_key: ec.EllipticCurvePrivateKey,
+    office_name: str,
+    now: dt.datetime | None = None,
+) -> x509.Certificate:
+    """A certificate naming the office and its key id, signed by the key itself."""
+    moment = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    kid = thumbprint(public_jwk(private_key.public_key()))
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, office_name[:64] or kid),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "hrcities office key"),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, kid),
+        ]
+    )
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(moment - dt.timedelta(days=1))
+        .not_valid_after(moment + dt.timedelta(days=365 * VALID_YEARS))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(private_key.public_key()), critical=False
+        )
+        .sign(private_key, hashes.SHA256())
+    )
