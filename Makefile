@@ -8,11 +8,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench screenshots i18n clean system-packages
 
-# Debian packages the tests use beyond Python: gettext (msgfmt checks the catalogs).
+# Debian packages the tests use beyond Python: gettext (msgfmt checks the catalogs) and
+# poppler-utils (pdfsig checks signed PDFs independently).
 # Installed when missing and we may (root with apt-get), else named so a person can install them.
 system-packages:
 	@missing=""; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	command -v pdfsig >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "Installing Debian packages:$$missing"; \

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import io
 import sqlite3
 import zipfile
@@ -19,7 +21,13 @@ from desktop.store.attachments import (
     sniff_media_type,
 )
 from desktop.store.database import DATABASE_NAME, transaction
-from desktop.store.drafts import REVISIONS_KEPT, DraftLocked, DraftNotFound, DraftsStore
+from desktop.store.drafts import (
+    REVISIONS_KEPT,
+    DraftLocked,
+    DraftNotFound,
+    DraftsStore,
+    Submission,
+)
 from tests.factories import complete_answers
 
 PDF = b"%PDF-1.7\n" + b"0" * 100
@@ -247,3 +255,65 @@ def test_what_was_saved_is_there_after_reopening(tmp_path: Path) -> None:
         assert reopened.open_report.message() == ""
     finally:
         reopened.close()
+
+
+def _submission(draft_id: str, signature_sha: str, submission_id: str = "sub-1") -> Submission:
+    return Submission(
+        id=submission_id,
+        draft_id=draft_id,
+        envelope=b'{"payload": "signed bytes"}',
+        kid="kid-of-the-office",
+        office_name="Kantor Bupati Jember",
+        signer_name="Hendy Siswanto",
+        signer_position="Bupati",
+        signed_at="2026-11-23T10:00:00.000000+00:00",
+        signature_image=signature_sha,
+        signed_pdf=None,
+    )
+
+
+def test_signing_locks_the_draft_and_keeps_the_envelope_as_signed(store: DraftsStore) -> None:
+    draft = store.create(complete_answers())
+    png = b"\x89PNG\r\n\x1a\nsignature"
+    submission = _submission(draft.id, hashlib.sha256(png).hexdigest())
+    store.record_signature(submission, png, b"%PDF-1.7 signed")
+    assert store.get(draft.id).status == "signed"
+    assert store.submission_for(draft.id) == submission
+    assert store.attachment_bytes(submission.signature_image) == png
+    with pytest.raises(DraftLocked):
+        store.save(draft.id, {"lrg_name": "changed"})
+    with pytest.raises(DraftLocked):
+        store.record_signature(
+            _submission(draft.id, submission.signature_image, "sub-2"), png, None
+        )
+    assert store.submission_for(draft.id).id == "sub-1", "a failed second signing leaves nothing"
+
+
+def test_correcting_makes_a_new_draft_naming_the_submission(store: DraftsStore) -> None:
+    draft = store.create(complete_answers())
+    png = b"\x89PNG\r\n\x1a\nsig"
+    store.record_signature(_submission(draft.id, hashlib.sha256(png).hexdigest()), png, None)
+    correction = store.correct(draft.id)
+    assert correction.id != draft.id
+    assert correction.corrects == "sub-1"
+    assert correction.status == "draft"
+    assert correction.answers == complete_answers()
+    store.save(correction.id, complete_answers() | {"inhabitants": 2600000})
+    assert store.get(draft.id).answers == complete_answers(), "the signed one never changes"
+    with pytest.raises(DraftNotFound):
+        store.correct(correction.id)
+
+
+def test_emptying_the_trash_keeps_what_signed_forms_use(store: DraftsStore) -> None:
+    keep = store.create(complete_answers())
+    png = b"\x89PNG\r\n\x1a\nsig"
+    submission = dataclasses.replace(
+        _submission(keep.id, hashlib.sha256(png).hexdigest()),
+        signed_pdf=hashlib.sha256(b"%PDF").hexdigest(),
+    )
+    store.record_signature(submission, png, b"%PDF")
+    drop = store.create({"lrg_name": "x"})
+    store.trash(drop.id)
+    store.empty_trash()
+    assert store.attachment_bytes(hashlib.sha256(png).hexdigest()) == png
+    assert store.attachment_bytes(hashlib.sha256(b"%PDF").hexdigest()) == b"%PDF"

@@ -49,8 +49,9 @@ from schemas.validation import ValidationReport, validate
 
 REVISIONS_KEPT = 50
 DRAFT = "draft"
-# Statuses as shown to people; later issues add signed, queued, sent and received.
-STATUS_LABELS = {DRAFT: N_("Draft")}
+SIGNED = "signed"
+# Statuses as shown to people; later issues add queued, sent and received.
+STATUS_LABELS = {DRAFT: N_("Draft"), SIGNED: N_("Signed")}
 LAST_OPENED_KEY = "last_opened_draft"
 SESSION_KEY = "window_session_started"
 
@@ -115,6 +116,22 @@ class Draft:
     updated_at: str
     trashed_at: str | None
     statement_language: str | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A signed draft: the envelope exactly as signed, and who signed it, when, with what key."""
+
+    id: str
+    draft_id: str
+    envelope: bytes
+    kid: str
+    office_name: str
+    signer_name: str
+    signer_position: str
+    signed_at: str
+    signature_image: str
+    signed_pdf: str | None
 
 
 @dataclass(frozen=True)
@@ -526,7 +543,12 @@ class DraftsStore:
         return count
 
     def _forget_unused_blobs(self) -> None:
-        used: set[str] = set()
+        used: set[str] = {
+            sha256
+            for row in self.db.execute("SELECT signature_image, signed_pdf FROM submissions")
+            for sha256 in row
+            if sha256
+        }
         for (answers,) in self.db.execute(
             "SELECT answers FROM drafts UNION ALL SELECT answers FROM revisions"
         ):
@@ -534,6 +556,69 @@ class DraftsStore:
         for (sha256,) in list(self.db.execute("SELECT sha256 FROM blobs")):
             if sha256 not in used:
                 self.db.execute("DELETE FROM blobs WHERE sha256 = ?", [sha256])
+
+    # Signing -------------------------------------------------------------------------------
+
+    @_locked
+    def record_signature(
+        self, submission: Submission, signature_png: bytes, signed_pdf: bytes | None
+    ) -> None:
+        """Keep a signed submission and lock its draft, all in one transaction."""
+        with transaction(self.db):
+            store_blob(self.db, signature_png)
+            if signed_pdf is not None:
+                store_blob(self.db, signed_pdf)
+            locked = self.db.execute(
+                "UPDATE drafts SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
+                [SIGNED, submission.signed_at, submission.draft_id, DRAFT],
+            ).rowcount
+            if locked != 1:
+                raise DraftLocked(
+                    N_("This form is already signed. Use Correct to make a new draft.")
+                )
+            self.db.execute(
+                "INSERT INTO submissions (id, draft_id, envelope, kid, office_name, signer_name, "
+                "signer_position, signed_at, signature_image, signed_pdf) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    submission.id,
+                    submission.draft_id,
+                    submission.envelope,
+                    submission.kid,
+                    submission.office_name,
+                    submission.signer_name,
+                    submission.signer_position,
+                    submission.signed_at,
+                    submission.signature_image,
+                    submission.signed_pdf,
+                ],
+            )
+
+    @_locked
+    def submission_for(self, draft_id: str) -> Submission | None:
+        """The signed submission of a draft, if it is signed."""
+        row = self.db.execute("SELECT * FROM submissions WHERE draft_id = ?", [draft_id]).fetchone()
+        if row is None:
+            return None
+        return Submission(**{key: row[key] for key in row.keys()})  # noqa: SIM118 - sqlite3.Row
+
+    @_locked
+    def correct(self, draft_id: str) -> Draft:
+        """A new draft that corrects a signed one: same answers, naming the submission it corrects.
+
+        The signed draft itself is never edited.
+        """
+        submission = self.submission_for(draft_id)
+        if submission is None:
+            raise DraftNotFound(N_("There is no signed form with the id {id}."), id=draft_id)
+        source = self.get(draft_id)
+        return self.create(
+            source.answers,
+            form_id=source.form_id,
+            language=source.language,
+            corrects=submission.id,
+            form_version=source.form_version,
+        )
 
     # Attachments -------------------------------------------------------------------------
 

@@ -67,9 +67,30 @@ def _statement_language(db: Database) -> None:
     db["drafts"].add_column("statement_language", str)
 
 
+def _submissions(db: Database) -> None:
+    # A signed draft's submission: the envelope exactly as signed, and what was signed with it.
+    db.execute(
+        """
+        CREATE TABLE submissions (
+            id TEXT PRIMARY KEY,
+            draft_id TEXT NOT NULL UNIQUE REFERENCES drafts(id) ON DELETE CASCADE,
+            envelope BLOB NOT NULL,
+            kid TEXT NOT NULL,
+            office_name TEXT NOT NULL,
+            signer_name TEXT NOT NULL,
+            signer_position TEXT NOT NULL,
+            signed_at TEXT NOT NULL,
+            signature_image TEXT NOT NULL REFERENCES blobs(sha256),
+            signed_pdf TEXT REFERENCES blobs(sha256)
+        )
+        """
+    )
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("0001_initial", _initial),
     ("0002_statement_language", _statement_language),
+    ("0003_submissions", _submissions),
 )
 
 
