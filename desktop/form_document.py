@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from babel import Locale
@@ -19,6 +20,22 @@ from i18n.formatting import isolate
 from i18n.translate import _, current_language
 from schemas.forms import FieldDef, FormDefinition
 from schemas.validation import is_empty, is_relevant
+
+SIGNATURE_IMAGE = "signature.png"
+FINGERPRINT_QR = "fingerprint-qr.png"
+
+
+@dataclass(frozen=True)
+class SignedBlock:
+    """What the signed PDF's last page shows about the signature (images by resource name)."""
+
+    signer_name: str
+    signer_position: str
+    signed_on: str
+    office_name: str
+    fingerprint: str
+    kid: str
+    signature_png: bytes
 
 
 def _country(code: str) -> str:
@@ -92,8 +109,34 @@ def statement_text(form: FormDefinition, answers: Mapping[str, Any]) -> str:
     return _(statement.text).format(**values)
 
 
-def form_html(form: FormDefinition, answers: Mapping[str, Any], generated: str) -> str:
-    """The whole form with its answers, as one HTML document."""
+def _signed_block(block: SignedBlock) -> str:
+    signed = _("Signed by {name}, {position}, on {date}.").format(
+        name=isolate(block.signer_name),
+        position=isolate(block.signer_position),
+        date=formatting.day(block.signed_on),
+    )
+    key = _("Office key of {office}: {fingerprint}").format(
+        office=isolate(block.office_name), fingerprint=isolate(block.fingerprint)
+    )
+    return (
+        f"<p>{html.escape(signed)}</p>"
+        f"<p><img src='{SIGNATURE_IMAGE}' height='90'></p>"
+        f"<p class='meta'>{html.escape(key)}</p>"
+        f"<p><img src='{FINGERPRINT_QR}' width='110' height='110'></p>"
+    )
+
+
+def form_html(
+    form: FormDefinition,
+    answers: Mapping[str, Any],
+    generated: str,
+    signed: SignedBlock | None = None,
+) -> str:
+    """The whole form with its answers, as one HTML document.
+
+    When `signed` is given, the statement starts a page of its own and ends with the drawn
+    signature and the office key's fingerprint: the page the PDF signature box goes on.
+    """
     direction = Locale.parse(current_language()).text_direction
     parts = [
         f"<html dir='{direction}'><head><meta charset='utf-8'></head><body>",
@@ -107,7 +150,8 @@ def form_html(form: FormDefinition, answers: Mapping[str, Any], generated: str) 
         + "</p>",
     ]
     for number, section in enumerate(form.sections, start=1):
-        parts.append(f"<h2>{number}. {html.escape(_(section.title))}</h2>")
+        style = " style='page-break-before: always'" if signed and section.statement else ""
+        parts.append(f"<h2{style}>{number}. {html.escape(_(section.title))}</h2>")
         if section.statement is not None:
             parts.append(f"<blockquote>{_paragraphs(statement_text(form, answers))}</blockquote>")
         for fdef in section.fields:
@@ -115,5 +159,7 @@ def form_html(form: FormDefinition, answers: Mapping[str, Any], generated: str) 
                 continue
             parts.append(f"<h4>{html.escape(_(fdef.label))}</h4>")
             parts.append(render_value(fdef, answers.get(fdef.id)))
+        if section.statement is not None and signed is not None:
+            parts.append(_signed_block(signed))
     parts.append("</body></html>")
     return "".join(parts)

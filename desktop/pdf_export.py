@@ -1,15 +1,33 @@
-"""Writing the filled form to a PDF with Qt's own PDF writer, for reading on paper."""
+"""The filled form as a PDF, with Qt's own PDF writer: for reading on paper, and for signing.
+
+`form_pdf` returns the bytes (the signed PDF is made from them); `write_form_pdf` saves them.
+Works in the window and from the command line alike: without a running application it starts
+Qt on its offscreen platform, which needs no display.
+"""
 
 from __future__ import annotations
 
+import io
+import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+import segno
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QUrl
+from PySide6.QtGui import (
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPdfWriter,
+    QTextDocument,
+)
 
-from desktop.form_document import form_html
+from desktop.form_document import FINGERPRINT_QR, SIGNATURE_IMAGE, SignedBlock, form_html
 from desktop.store.database import utc_now
 from i18n import formatting
+from i18n.translate import _
 from schemas.forms import FormDefinition
 
 STYLE = """
@@ -22,25 +40,76 @@ p.empty { color: #888; font-style: italic; }
 p.meta { color: #555; font-size: 9pt; }
 blockquote { margin: 6pt 12pt; }
 """
+# A4, and where the visible PDF signature goes on the last page (PDF points, from bottom-left).
+MARGIN_MM = 18
+SIGNATURE_BOX = (51.0, 48.0, 330.0, 128.0)
 
 
-def write_form_pdf(form: FormDefinition, answers: dict, path: Path) -> None:
-    """Lay the form out on A4 pages and write it to `path` (replaced only when complete)."""
+def ensure_gui() -> None:
+    """Qt needs an application to lay out text; start one offscreen if none runs (CLI)."""
+    if QGuiApplication.instance() is None:
+        QGuiApplication([sys.argv[0] if sys.argv else "hrcities", "-platform", "offscreen"])
+
+
+def fingerprint_qr_png(kid: str) -> bytes:
+    """A QR code of the office key id, to compare by phone with the one the secretariat has."""
+    buffer = io.BytesIO()
+    segno.make(f"hrcities-office-key:{kid}", error="m").save(buffer, kind="png", scale=4, border=2)
+    return buffer.getvalue()
+
+
+def _image(data: bytes) -> QImage:
+    image = QImage()
+    image.loadFromData(data)
+    return image
+
+
+def form_pdf(
+    form: FormDefinition, answers: Mapping[str, Any], signed: SignedBlock | None = None
+) -> bytes:
+    """The form laid out on A4 pages, as PDF bytes."""
+    ensure_gui()
     document = QTextDocument()
     document.setDefaultStyleSheet(STYLE)
-    document.setHtml(form_html(form, answers, formatting.moment(utc_now())))
-    partial = path.with_name(path.name + ".partial")
-    writer = QPdfWriter(str(partial))
+    if signed is not None:
+        document.addResource(
+            QTextDocument.ResourceType.ImageResource,
+            QUrl(SIGNATURE_IMAGE),
+            _image(signed.signature_png),
+        )
+        document.addResource(
+            QTextDocument.ResourceType.ImageResource,
+            QUrl(FINGERPRINT_QR),
+            _image(fingerprint_qr_png(signed.kid)),
+        )
+    document.setHtml(form_html(form, answers, formatting.moment(utc_now()), signed))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setPageLayout(
         QPageLayout(
             QPageSize(QPageSize.PageSizeId.A4),
             QPageLayout.Orientation.Portrait,
-            QMarginsF(18, 18, 18, 18),
+            QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
             QPageLayout.Unit.Millimeter,
         )
     )
-    writer.setTitle(form.title)
+    writer.setTitle(_(form.title))
     writer.setCreator("hrcities")
     document.print_(writer)
-    del writer  # the file is finished when the writer goes away
+    del writer  # the PDF is complete when the writer goes away
+    buffer.close()
+    return bytes(data.data())
+
+
+def write_form_pdf(form: FormDefinition, answers: Mapping[str, Any], path: Path) -> None:
+    """Save the form as a PDF at `path`, replaced only once complete."""
+    write_file(path, form_pdf(form, answers))
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write bytes to `path` through a temporary file, so no half-written file remains."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
     partial.replace(path)
