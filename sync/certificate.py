@@ -12,9 +12,9 @@ import datetime as dt
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import NameOID
 
-from sync.jose import public_jwk, thumbprint
+from sync.jose import b64url_decode, b64url_encode, public_jwk, thumbprint
 
 VALID_YEARS = 20
 
@@ -31,7 +31,8 @@ def self_signed_certificate(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, office_name[:64] or kid),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "hrcities office key"),
-            x509.NameAttribute(NameOID.SERIAL_NUMBER, kid),
+            # serialNumber is a PrintableString: no "_" as in base64url, so the key id in hex.
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, b64url_decode(kid).hex()),
         ]
     )
     return (
@@ -58,10 +59,33 @@ def self_signed_certificate(
             critical=True,
         )
         .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
-        )
-        .add_extension(
             x509.SubjectKeyIdentifier.from_public_key(private_key.public_key()), critical=False
         )
         .sign(private_key, hashes.SHA256())
     )
+
+
+def kid_of(certificate: x509.Certificate) -> str | None:
+    """The office key id of a certificate: the thumbprint of its public key (P-256 only)."""
+    public_key = certificate.public_key()
+    if not isinstance(public_key, ec.EllipticCurvePublicKey):
+        return None
+    try:
+        return thumbprint(public_jwk(public_key))
+    except ValueError:
+        return None
+
+
+def kid_named_in(certificate: x509.Certificate) -> str | None:
+    """The key id the certificate's subject names (serialNumber, in hex), as base64url.
+
+    Anyone can name any key id in a certificate they make: trust it only when it equals
+    `kid_of(certificate)`.
+    """
+    named = certificate.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
+    if len(named) != 1:
+        return None
+    try:
+        return b64url_encode(bytes.fromhex(str(named[0].value)))
+    except ValueError:
+        return None

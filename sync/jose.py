@@ -22,13 +22,21 @@ def b64url_encode(data: bytes) -> str:
 
 
 def b64url_decode(text: str) -> bytes:
-    """Decode base64url without padding; raises ValueError on anything else."""
-    if not isinstance(text, str) or "=" in text:
-        raise ValueError("not unpadded base64url")
+    """Decode canonical base64url without padding; raises ValueError on anything else.
+
+    Only the one spelling `b64url_encode` gives is accepted: lenient decoding would let two
+    different texts (a "+" for a "-", stray low bits in the last character) stand for the same
+    bytes, and a file changed that way would still verify.
+    """
+    if not isinstance(text, str) or not text.isascii():
+        raise ValueError("not base64url")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (ValueError, TypeError) as error:
         raise ValueError("not base64url") from error
+    if b64url_encode(data) != text:
+        raise ValueError("not canonical unpadded base64url")
+    return data
 
 
 def public_jwk(public_key: ec.EllipticCurvePublicKey) -> dict[str, str]:
