@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshots i18n clean system-packages
+.PHONY: run test lint bench screenshots examples i18n clean system-packages
 
 # Debian packages the tests use beyond Python: gettext (msgfmt checks the catalogs) and
 # poppler-utils (pdfsig checks signed PDFs independently).
@@ -42,7 +42,7 @@ test: lint system-packages
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 bench: $(STAMP)
-	@for name in store startup typing language_switch; do \
+	@for name in store startup typing language_switch sign; do \
 		echo "== bench/$$name.py"; $(BIN)/python -m bench.$$name || exit 1; done
 
 # Extract every user-visible text (code and form definitions) and update each language's catalog.
@@ -51,6 +51,10 @@ i18n: $(STAMP)
 		--sort-by-file --no-wrap --project hrcities -o i18n/locale/hrcities.pot \
 		desktop sync schemas i18n
 	$(BIN)/python -m i18n.update_catalogs
+
+# The signed envelope, office public key and signed PDF shown in docs/FORMATS.md.
+examples: $(STAMP)
+	$(BIN)/python docs/make_examples.py
 
 screenshots: $(STAMP)
 	$(BIN)/python docs/make_screenshots.py

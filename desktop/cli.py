@@ -18,6 +18,7 @@ from pathlib import Path
 
 import platformdirs
 
+from desktop.cli_signing import add_commands as add_signing_commands
 from desktop.store.drafts import STATUS_LABELS, DraftsStore
 from desktop.version import __version__
 from i18n import formatting
@@ -192,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore = actions.add_parser("restore", help=_("bring a draft back from the trash"))
     restore.add_argument("draft_id", metavar="ID", help=_("the draft's id"))
     restore.set_defaults(handler=_cmd_restore)
+    add_signing_commands(commands)
     return parser
 
 
@@ -215,7 +217,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.app import run_app  # noqa: PLC0415 - Qt loads only when the window opens
 
         return run_app(data_dir, args.run_script)
+    args.data_dir = data_dir
     try:
+        if hasattr(args, "folder_handler"):
+            return args.folder_handler(data_dir, args)
         return _run_with_store(data_dir, args.handler, args)
     except UserError as error:
         print(_("Error: {message}").format(message=error), file=sys.stderr, flush=True)

@@ -18,26 +18,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import look
 from desktop.draft_session import DraftSession
 from desktop.editors.base import EditorContext
 from desktop.field_row import FieldRow
 from desktop.section_page import SectionPage
+from desktop.store.drafts import Submission
 from desktop.summary_page import SummaryPage
+from i18n import formatting
+from i18n.formatting import isolate
 from i18n.languages import languages
 from i18n.translate import _, current_language
+from sync.jose import fingerprint_groups
 
 
 class FormView(QWidget):
     """Shows one draft session. Emits `section_changed` so the autosave can save."""
 
     section_changed = Signal(int)
+    sign_requested = Signal()
+    correct_requested = Signal()
+    export_signed_pdf_requested = Signal()
 
     def __init__(
-        self, session: DraftSession, context: EditorContext, parent: QWidget | None = None
+        self,
+        session: DraftSession,
+        context: EditorContext,
+        parent: QWidget | None = None,
+        submission: Submission | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("formView")
         self.session = session
+        self.submission = submission
         self.navigator = QListWidget(self)
         self.navigator.setObjectName("sectionNavigator")
         self.navigator.setMinimumWidth(240)
@@ -51,23 +64,21 @@ class FormView(QWidget):
             self.pages.addWidget(page)
             self.navigator.addItem(QListWidgetItem())
         self.summary = SummaryPage(session, self.go_to_field, self.pages)
+        self.summary.signable = submission is None
+        self.summary.sign_requested.connect(self.sign_requested.emit)
         self.pages.addWidget(self.summary)
         self.navigator.addItem(QListWidgetItem())
-        self.back_button = QPushButton(self)
-        self.next_button = QPushButton(self)
-        self.back_button.clicked.connect(lambda: self.go_to_page(self.pages.currentIndex() - 1))
-        self.next_button.clicked.connect(lambda: self.go_to_page(self.pages.currentIndex() + 1))
         self.navigator.currentRowChanged.connect(self.go_to_page)
 
         header = self._make_answers_language(session)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.next_button)
+        buttons = self._make_steps()
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        self.banner = self._make_banner() if submission is not None else None
+        if self.banner is not None:
+            right_layout.addWidget(self.banner)
         right_layout.addLayout(header)
         right_layout.addWidget(self.pages, 1)
         right_layout.addLayout(buttons)
@@ -86,6 +97,42 @@ class FormView(QWidget):
         self.retranslate_ui()
         self.navigator.setCurrentRow(0)
 
+    def _make_steps(self) -> QHBoxLayout:
+        """Back and Next under the pages."""
+        self.back_button = QPushButton(self)
+        self.next_button = QPushButton(self)
+        self.back_button.clicked.connect(lambda: self.go_to_page(self.pages.currentIndex() - 1))
+        self.next_button.clicked.connect(lambda: self.go_to_page(self.pages.currentIndex() + 1))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.next_button)
+        return buttons
+
+    def _make_banner(self) -> QWidget:
+        """What a signed draft says above its (read-only) pages."""
+        banner = QWidget(self)
+        banner.setObjectName("signedBanner")
+        self.banner_text = QLabel(banner)
+        self.banner_text.setWordWrap(True)
+        look.make_panel(self.banner_text)
+        self.correct_button = QPushButton(banner)
+        self.export_pdf_button = QPushButton(banner)
+        self.correct_button.clicked.connect(self.correct_requested.emit)
+        self.export_pdf_button.clicked.connect(self.export_signed_pdf_requested.emit)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_pdf_button)
+        buttons.addWidget(self.correct_button)
+        layout = QVBoxLayout(banner)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner_text)
+        layout.addLayout(buttons)
+        for page in self.section_pages:
+            for row in page.rows.values():
+                row.setEnabled(False)
+        return banner
+
     def _make_answers_language(self, session: DraftSession) -> QHBoxLayout:
         """The choice of the language the answers are written in (not the window's)."""
         self.answers_language_label = QLabel(self)
@@ -96,6 +143,7 @@ class FormView(QWidget):
         self.answers_language_label.setBuddy(self.answers_language)
         chosen = self.answers_language.findData(session.language or current_language())
         self.answers_language.setCurrentIndex(max(chosen, 0))
+        self.answers_language.setEnabled(self.submission is None)
         self.answers_language.activated.connect(
             lambda _index: session.set_language(self.answers_language.currentData())
         )
@@ -121,6 +169,23 @@ class FormView(QWidget):
             else Qt.LayoutDirection.LeftToRight
         )
         self.navigator.setAccessibleName(_("Sections"))
+        if self.submission is not None:
+            submission = self.submission
+            self.banner_text.setText(
+                _(
+                    "Signed by {name} ({position}) on {when}, with the office key of {office} "
+                    "(fingerprint {fingerprint}). A signed form is never changed: to change "
+                    "something, correct it, which makes a new draft."
+                ).format(
+                    name=isolate(submission.signer_name),
+                    position=isolate(submission.signer_position),
+                    when=formatting.moment(submission.signed_at),
+                    office=isolate(submission.office_name),
+                    fingerprint=isolate(fingerprint_groups(submission.kid)),
+                )
+            )
+            self.correct_button.setText(_("C&orrect this form"))
+            self.export_pdf_button.setText(_("E&xport the signed PDF…"))
         # Translators: before the list of languages; the answers' language, not the window's.
         self.answers_language_label.setText(_("Answers written in:"))
         for page in self.section_pages:
@@ -140,7 +205,10 @@ class FormView(QWidget):
         current = self.pages.currentWidget()
         if isinstance(current, SectionPage):
             current.refresh()
-            if current.section.statement is not None:
+            if self.submission is not None:
+                for row in current.rows.values():
+                    row.setEnabled(False)
+            elif current.section.statement is not None:
                 self.session.statement_shown(current_language())
         elif current is self.summary:
             self.summary.refresh()

@@ -94,13 +94,22 @@ class MainWindow(QMainWindow):
         self.home_action = self._action("Ctrl+L", self.show_home)
         self.pdf_action = self._action("Ctrl+P", self.export_pdf)
         self.versions_action = self._action("Ctrl+Shift+V", self.show_versions)
+        self.sign_action = self._action(None, self.sign_draft)
+        self.key_action = self._action(None, self.show_office_key)
         self.summary_action = self._action("Ctrl+Shift+S", self._go_to_summary)
         self.back_action = self._action("Alt+Left", lambda: self._step(-1))
         self.next_action = self._action("Alt+Right", lambda: self._step(1))
         self.quit_action = self._action(QKeySequence.StandardKey.Quit, self.close)
         self.about_action = self._action(None, self.show_about)
         self.file_menu = self.menuBar().addMenu("")
-        for action in (self.new_action, self.home_action, self.pdf_action, self.versions_action):
+        for action in (
+            self.new_action,
+            self.home_action,
+            self.pdf_action,
+            self.versions_action,
+            self.sign_action,
+            self.key_action,
+        ):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
@@ -142,6 +151,8 @@ class MainWindow(QMainWindow):
         self.home_action.setText(_("&Drafts list"))
         self.pdf_action.setText(_("Export &PDF…"))
         self.versions_action.setText(_("&Versions…"))
+        self.sign_action.setText(_("Si&gn…"))
+        self.key_action.setText(_("Office &key…"))
         self.summary_action.setText(_("&Summary"))
         self.back_action.setText(_("&Back"))
         self.next_action.setText(_("&Next"))
@@ -155,6 +166,8 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         editing = self.session is not None
+        signed = editing and self.form_view is not None and self.form_view.submission is not None
+        self.sign_action.setEnabled(editing and not signed)
         for action in (
             self.pdf_action,
             self.versions_action,
@@ -200,8 +213,16 @@ class MainWindow(QMainWindow):
         self.autosave.saving.connect(lambda: self.save_status.setText(_("Saving…")))
         self.autosave.saved.connect(lambda _when: self._show_saved())
         self.autosave.failed.connect(self._on_save_failed)
-        self.form_view = FormView(self.session, EditorContext(self.store, self), self.stack)
+        self.form_view = FormView(
+            self.session,
+            EditorContext(self.store, self),
+            self.stack,
+            submission=self.store.submission_for(draft_id),
+        )
         self.form_view.section_changed.connect(lambda _index: self.autosave.save_soon())
+        self.form_view.sign_requested.connect(self.sign_draft)
+        self.form_view.correct_requested.connect(self.correct_draft)
+        self.form_view.export_signed_pdf_requested.connect(self.export_signed_pdf)
         self.stack.addWidget(self.form_view)
         self.stack.setCurrentWidget(self.form_view)
         self._show_saved()
@@ -340,6 +361,55 @@ class MainWindow(QMainWindow):
             if self.form_view is not None:
                 self.form_view.reload_answers()
             self._show_saved()
+
+    def sign_draft(self) -> None:
+        """Open the signing screen for the open draft; on success show it signed."""
+        if self.session is None or self.autosave is None:
+            return
+        from desktop.signing_dialog import SigningDialog  # noqa: PLC0415 - loaded on first use
+
+        self.autosave.flush()
+        if not self.session.report.can_sign:
+            self.form_view.go_to_summary()
+            return
+        dialog = SigningDialog(self.session, self.store.data_dir, self)
+        if dialog.exec() and dialog.submission is not None:
+            draft_id = self.session.draft_id
+            self.open_draft(draft_id)
+            self.tell(_("The form is signed. It can no longer be changed."))
+
+    def correct_draft(self) -> None:
+        """Make a new draft correcting the signed one, and open it."""
+        if self.session is None:
+            return
+        try:
+            correction = self.store.correct(self.session.draft_id)
+        except UserError as error:
+            self._report(error)
+            return
+        self.open_draft(correction.id)
+        self.tell(_("This draft corrects the signed form. Sign it again when it is ready."))
+
+    def export_signed_pdf(self) -> None:
+        """Save the signed PDF of the open draft where the user chooses."""
+        submission = self.store.submission_for(self.session.draft_id) if self.session else None
+        if submission is None or submission.signed_pdf is None:
+            return
+        from desktop.pdf_export import write_file  # noqa: PLC0415
+
+        name = self.session.answers.get("lrg_name") or _("join-form")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Export the signed PDF"), f"{name}.pdf", _("PDF documents (*.pdf)")
+        )
+        if path:
+            write_file(Path(path), self.store.attachment_bytes(submission.signed_pdf))
+            self.statusBar().showMessage(_("PDF written to {path}").format(path=path), 8000)
+
+    def show_office_key(self) -> None:
+        """The office key: fingerprint, QR code, backup, restore, passphrase."""
+        from desktop.key_dialogs import OfficeKeyDialog  # noqa: PLC0415 - loaded on first use
+
+        OfficeKeyDialog(self.store.data_dir, self).exec()
 
     def show_about(self) -> None:
         """The version and what the app is for."""

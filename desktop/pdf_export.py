@@ -40,9 +40,9 @@ p.empty { color: #888; font-style: italic; }
 p.meta { color: #555; font-size: 9pt; }
 blockquote { margin: 6pt 12pt; }
 """
-# A4, and where the visible PDF signature goes on the last page (PDF points, from bottom-left).
+# A4 margins; the statement page keeps its lower part free for the visible PDF signature
+# (sync.signed_pdf.DEFAULT_BOX, bottom right).
 MARGIN_MM = 18
-SIGNATURE_BOX = (51.0, 48.0, 330.0, 128.0)
 
 
 def ensure_gui() -> None:
@@ -59,8 +59,9 @@ def fingerprint_qr_png(kid: str) -> bytes:
 
 
 def _image(data: bytes) -> QImage:
+    # The format is named: left to guess, another image plugin can claim a PNG and refuse it.
     image = QImage()
-    image.loadFromData(data)
+    image.loadFromData(data, "PNG")
     return image
 
 

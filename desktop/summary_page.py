@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import look
 from desktop.draft_session import DraftSession
@@ -16,7 +24,12 @@ FIELD_ROLE = Qt.ItemDataRole.UserRole
 
 
 class SummaryPage(QWidget):
-    """Lists the findings of the whole draft; activating one goes to its question."""
+    """Lists the findings of the whole draft; activating one goes to its question.
+
+    When nothing is missing or wrong, its Sign button opens the signing screen.
+    """
+
+    sign_requested = Signal()
 
     def __init__(
         self,
@@ -37,16 +50,25 @@ class SummaryPage(QWidget):
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(lambda item: go_to_field(item.data(FIELD_ROLE)))
         self.list.itemClicked.connect(lambda item: go_to_field(item.data(FIELD_ROLE)))
+        self.sign_button = QPushButton(self)
+        self.sign_button.setObjectName("signButton")
+        self.sign_button.clicked.connect(self.sign_requested.emit)
+        self.signable = True
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.sign_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.headline)
         layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
         """Texts in the current language."""
         self.title.setText(_("Summary"))
         self.list.setAccessibleName(_("What is missing or wrong"))
+        self.sign_button.setText(_("&Sign the form…"))
         self.refresh()
 
     def entries(self) -> list[tuple[str, str]]:
@@ -76,6 +98,8 @@ class SummaryPage(QWidget):
             item = QListWidgetItem(line)
             item.setData(FIELD_ROLE, field_id)
             self.list.addItem(item)
+        self.sign_button.setVisible(self.signable)
+        self.sign_button.setEnabled(not entries)
         if entries:
             self.headline.setText(
                 ngettext(

@@ -40,12 +40,26 @@ def two_version_registry() -> FormRegistry:
     return FormRegistry((FORMS_DIR, FIXTURE_FORMS))
 
 
+def _back_to_english() -> None:
+    """The catalog, and when Qt runs, its translators, locale and layout direction too."""
+    set_language("en")
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415 - only if Qt is already in use
+
+    from desktop.language_switch import LanguageSwitcher  # noqa: PLC0415
+
+    app = QApplication.instance()
+    if app is not None:
+        switcher = app.findChild(LanguageSwitcher)
+        if switcher is not None:
+            switcher.apply("en")
+
+
 @pytest.fixture(autouse=True)
 def english_between_tests():
     """Each test starts in English, whatever language the test before it left set."""
-    set_language("en")
+    _back_to_english()
     yield
-    set_language("en")
+    _back_to_english()
 
 
 @pytest.fixture

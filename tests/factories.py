@@ -36,3 +36,19 @@ def complete_answers() -> dict[str, Any]:
         "territory_name": "Jember",
         "statement_date": "2026-11-23",
     }
+
+
+def tiny_png() -> bytes:
+    """A valid 2x2 PNG (a stand-in for a drawn signature where the drawing does not matter)."""
+    import struct  # noqa: PLC0415
+    import zlib  # noqa: PLC0415
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)  # 2x2, 8-bit greyscale
+    pixels = zlib.compress(b"\x00\x00\xff\x00\xff\x00")  # two rows: filter byte + 2 pixels
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )

@@ -170,3 +170,43 @@ def test_the_answers_language_is_chosen_apart_from_the_interface(launch, qtbot) 
     assert window.store.get(window.session.draft_id).language == "id"
     window.choose_language("ar")
     assert window.store.get(window.session.draft_id).language == "id"
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_the_signing_screens_speak_the_language(launch, code: str, tmp_path: Path) -> None:
+    from desktop.key_dialogs import CreateKeyDialog, OfficeKeyDialog  # noqa: PLC0415
+    from desktop.signing_dialog import SigningDialog  # noqa: PLC0415
+    from sync import office_key  # noqa: PLC0415
+
+    window = launch()
+    window.choose_language(code)
+    data_dir = window.store.data_dir
+    seen: list[tuple[str, str]] = []
+    directions: list[Qt.LayoutDirection] = []
+    no_key = OfficeKeyDialog(data_dir, window)
+    creating = CreateKeyDialog(data_dir, window)
+    creating.new_passphrase.first.setText("short")
+    for dialog in (no_key, creating):
+        dialog.show()
+        QApplication.processEvents()
+        seen.extend(visible_texts(dialog))
+        directions.append(dialog.layoutDirection())
+        dialog.close()
+    key, data = office_key.create_key("Mairie", "une phrase assez longue", kdf=office_key.TEST_KDF)
+    office_key.save_key_file(data_dir, data)
+    draft = window.store.create(complete_answers())
+    window.open_draft(draft.id)
+    for dialog in (
+        OfficeKeyDialog(data_dir, window),
+        SigningDialog(window.session, data_dir, window),
+    ):
+        dialog.show()
+        QApplication.processEvents()
+        seen.extend(visible_texts(dialog))
+        directions.append(dialog.layoutDirection())
+        dialog.close()
+    leftovers = english_leftovers(seen, code)
+    assert not leftovers, "\n".join(f"{w}: {t!r} (English: {s!r})" for w, t, s in leftovers)
+    expected = Qt.LayoutDirection.RightToLeft if code == "ar" else Qt.LayoutDirection.LeftToRight
+    assert set(directions) == {expected}
+    assert key.kid

@@ -1,0 +1,290 @@
+"""`hrcities keys ...`, `hrcities sign` and `hrcities verify`: the office key and signatures.
+
+Passphrases are asked at a prompt that does not echo, or read from a file (first line) for
+scripts; they never appear on the command line, where other users of a shared PC could see them.
+Cryptography, pyHanko and Qt load inside the commands that use them, so that starting the app or
+listing drafts does not wait for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop.store.drafts import DraftsStore
+from i18n import formatting
+from i18n.errors import UserError
+from i18n.translate import N_, _
+
+if TYPE_CHECKING:
+    from sync.office_key import KeyFileInfo
+    from sync.verify import Check, VerificationReport
+
+EXIT_OK, EXIT_FAILURE = 0, 1
+
+
+def _print(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _read_passphrase(path: Path | None, prompt: str) -> str:
+    if path is not None:
+        try:
+            return path.read_text(encoding="utf-8").splitlines()[0]
+        except (OSError, UnicodeDecodeError, IndexError) as error:
+            raise UserError(
+                N_("The passphrase file {path} could not be read. Check it and try again."),
+                path=path,
+            ) from error
+    return getpass.getpass(prompt)
+
+
+def _new_passphrase(path: Path | None) -> str:
+    """A new passphrase, refused when weak; asked twice when typed."""
+    if path is not None:
+        passphrase = _read_passphrase(path, "")
+    else:
+        passphrase = getpass.getpass(_("New passphrase: "))
+        if getpass.getpass(_("The same passphrase again: ")) != passphrase:
+            raise UserError(N_("The two passphrases differ. Nothing was changed; try again."))
+    from sync import office_key  # noqa: PLC0415
+
+    hint = office_key.passphrase_hint(passphrase)
+    if not hint.acceptable:
+        raise office_key.WeakPassphrase(
+            N_("This passphrase is too easy to guess: {hint}"), hint=hint.message
+        )
+    return passphrase
+
+
+def _show_key(info: KeyFileInfo, with_qr: bool) -> None:
+    _print(_("Office: {name}").format(name=info.office_name))
+    _print(_("Fingerprint: {groups}").format(groups=info.fingerprint))
+    _print(_("Key id: {kid}").format(kid=info.kid))
+    if with_qr:
+        import segno  # noqa: PLC0415
+
+        segno.make(f"hrcities-office-key:{info.kid}", error="m").terminal(compact=True)
+
+
+def cmd_keys_create(data_dir: Path, args: argparse.Namespace) -> int:
+    """Make the office key, stored encrypted under a new passphrase."""
+    from sync import office_key  # noqa: PLC0415
+
+    passphrase = _new_passphrase(args.passphrase_file)
+    _key, data = office_key.create_key(args.office, passphrase)
+    office_key.save_key_file(data_dir, data, replace=args.replace)
+    _print(_("Office key created. Keep a backup: hrcities keys export FILE"))
+    _show_key(office_key.read_key_file(data), with_qr=False)
+    return EXIT_OK
+
+
+def cmd_keys_show(data_dir: Path, args: argparse.Namespace) -> int:
+    """Show the office, the fingerprint in short groups, and (optionally) its QR code."""
+    from sync import office_key  # noqa: PLC0415
+
+    _show_key(office_key.read_key_file(office_key.load_key_file(data_dir)), args.qr)
+    return EXIT_OK
+
+
+def cmd_keys_export(data_dir: Path, args: argparse.Namespace) -> int:
+    """Copy the encrypted key file to a backup (a USB stick, say)."""
+    from sync import office_key  # noqa: PLC0415
+
+    office_key.export_backup(data_dir, args.file)
+    _print(_("Backup written to {path}. It opens only with the passphrase.").format(path=args.file))
+    return EXIT_OK
+
+
+def cmd_keys_import(data_dir: Path, args: argparse.Namespace) -> int:
+    """Restore the office key from a backup file."""
+    from sync import office_key  # noqa: PLC0415
+
+    office_key.import_backup(data_dir, args.file, replace=args.replace)
+    _print(_("Office key restored from {path}.").format(path=args.file))
+    _show_key(office_key.read_key_file(office_key.load_key_file(data_dir)), with_qr=False)
+    return EXIT_OK
+
+
+def cmd_keys_passwd(data_dir: Path, args: argparse.Namespace) -> int:
+    """Change the passphrase that protects the office key."""
+    from sync import office_key  # noqa: PLC0415
+
+    data = office_key.load_key_file(data_dir)
+    old = _read_passphrase(args.passphrase_file, _("Current passphrase: "))
+    new = _new_passphrase(args.new_passphrase_file)
+    office_key.save_key_file(data_dir, office_key.change_passphrase(data, old, new), replace=True)
+    _print(_("Passphrase changed."))
+    return EXIT_OK
+
+
+def cmd_sign(store: DraftsStore, args: argparse.Namespace) -> int:
+    """Sign a finished draft with the office key and a picture of the handwritten signature."""
+    from desktop.pdf_export import form_pdf, write_file  # noqa: PLC0415
+    from desktop.signing import sign_draft  # noqa: PLC0415
+    from sync import office_key  # noqa: PLC0415
+
+    try:
+        signature_png = args.signature_image.read_bytes()
+    except OSError as error:
+        raise UserError(
+            N_("The signature picture {path} could not be read ({reason})."),
+            path=args.signature_image,
+            reason=error.strerror or error,
+        ) from error
+    data = office_key.load_key_file(args.data_dir)
+    key = office_key.unlock(data, _read_passphrase(args.passphrase_file, _("Passphrase: ")))
+    submission = sign_draft(store, args.draft_id, key, _to_png(signature_png), make_pdf=form_pdf)
+    _print(
+        _("Signed. Submission {id}, by {name}, {when}.").format(
+            id=submission.id,
+            name=submission.signer_name,
+            when=formatting.moment(submission.signed_at),
+        )
+    )
+    _print(_("Fingerprint: {groups}").format(groups=key.fingerprint))
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        write_file(args.out / f"{submission.id}.envelope.json", submission.envelope)
+        if submission.signed_pdf:
+            write_file(
+                args.out / f"{submission.id}.pdf", store.attachment_bytes(submission.signed_pdf)
+            )
+        _print(_("Envelope and signed PDF written to {folder}.").format(folder=args.out))
+    return EXIT_OK
+
+
+def _to_png(data: bytes) -> bytes:
+    """Signatures are kept as PNG; a JPEG scan is converted (Qt reads both)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return data
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice  # noqa: PLC0415
+    from PySide6.QtGui import QImage  # noqa: PLC0415
+
+    from desktop.pdf_export import ensure_gui  # noqa: PLC0415
+
+    ensure_gui()
+    image = QImage()
+    if not data.startswith(b"\xff\xd8\xff") or not image.loadFromData(data, "JPEG"):
+        raise UserError(N_("The signature picture is not a PNG or JPEG image."))
+    out = QByteArray()
+    buffer = QBuffer(out)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(out.data())
+
+
+def _print_checks(checks: tuple[Check, ...]) -> None:
+    for check in checks:
+        mark = "OK  " if check.ok else "FAIL"
+        _print(f"  {mark} {check.code}: {check.render()}")
+
+
+def cmd_verify(data_dir: Path, args: argparse.Namespace) -> int:
+    """Verify a signed envelope or a signed PDF; exit non-zero on any failure."""
+    from sync.signed_pdf import verify_signed_pdf  # noqa: PLC0415
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        raise UserError(
+            N_("The file {path} could not be read ({reason})."),
+            path=args.file,
+            reason=error.strerror or error,
+        ) from error
+    if data.startswith(b"%PDF-"):
+        result = verify_signed_pdf(data)
+        _print(_("Signed PDF {path}:").format(path=args.file))
+        _print_checks(result.checks)
+        ok = all(check.ok for check in result.checks)
+    else:
+        report = _verify_envelope_file(data_dir, data, args.files)
+        _print(_("Envelope {path}:").format(path=args.file))
+        _print_checks(report.checks)
+        ok = report.ok
+    _print(_("Everything checked is in order.") if ok else _("Verification FAILED."))
+    return EXIT_OK if ok else EXIT_FAILURE
+
+
+def _verify_envelope_file(data_dir: Path, data: bytes, folder: Path | None) -> VerificationReport:
+    """Attachments are looked for in `folder` (any names: files are matched by hash) or, without
+    a folder, among the files this computer's drafts keep."""
+    from desktop.signing import verify_submission  # noqa: PLC0415
+    from sync.verify import verify_envelope  # noqa: PLC0415
+
+    if folder is not None:
+        files = {
+            hashlib.sha256(path.read_bytes()).hexdigest(): path
+            for path in folder.iterdir()
+            if path.is_file()
+        }
+        return verify_envelope(data, lambda sha: files[sha].read_bytes() if sha in files else None)
+    store = DraftsStore.open(data_dir)
+    try:
+        return verify_submission(store, data)
+    finally:
+        store.close()
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Add keys, sign and verify to the `hrcities` parser."""
+    keys = commands.add_parser("keys", help=_("create, show, back up and restore the office key"))
+    keys.description = _("The office key signs the forms of this office.")
+    actions = keys.add_subparsers(dest="action", metavar=_("ACTION"), required=True)
+    passphrase_help = _("read the passphrase from the first line of this file")
+
+    create = actions.add_parser("create", help=_("make the office key"))
+    create.add_argument("--office", required=True, help=_("the office's name, as it signs"))
+    create.add_argument("--passphrase-file", type=Path, help=passphrase_help)
+    create.add_argument(
+        "--replace", action="store_true", help=_("replace an existing key (keep its backup!)")
+    )
+    create.set_defaults(folder_handler=cmd_keys_create)
+
+    show = actions.add_parser("show", help=_("show the office and the key's fingerprint"))
+    show.add_argument("--qr", action="store_true", help=_("also print the fingerprint's QR code"))
+    show.set_defaults(folder_handler=cmd_keys_show)
+
+    export = actions.add_parser("export", help=_("write an encrypted backup of the key"))
+    export.add_argument("file", metavar="FILE", type=Path, help=_("the backup file to write"))
+    export.set_defaults(folder_handler=cmd_keys_export)
+
+    restore = actions.add_parser("import", help=_("restore the key from a backup"))
+    restore.add_argument("file", metavar="FILE", type=Path, help=_("the backup file to read"))
+    restore.add_argument(
+        "--replace", action="store_true", help=_("replace a different key already here")
+    )
+    restore.set_defaults(folder_handler=cmd_keys_import)
+
+    passwd = actions.add_parser("passwd", help=_("change the key's passphrase"))
+    passwd.add_argument("--passphrase-file", type=Path, help=passphrase_help)
+    passwd.add_argument(
+        "--new-passphrase-file", type=Path, help=_("read the new passphrase from this file")
+    )
+    passwd.set_defaults(folder_handler=cmd_keys_passwd)
+
+    sign = commands.add_parser("sign", help=_("sign a finished draft with the office key"))
+    sign.add_argument("draft_id", metavar="DRAFT_ID", help=_("the draft's id"))
+    sign.add_argument(
+        "--signature-image",
+        type=Path,
+        required=True,
+        help=_("a PNG or JPEG picture of the handwritten signature"),
+    )
+    sign.add_argument("--passphrase-file", type=Path, help=passphrase_help)
+    sign.add_argument(
+        "--out", type=Path, help=_("also write the envelope and the signed PDF to this folder")
+    )
+    sign.set_defaults(handler=cmd_sign)
+
+    verify = commands.add_parser("verify", help=_("check a signed envelope or a signed PDF"))
+    verify.add_argument("file", metavar="FILE", type=Path, help=_("the file to check"))
+    verify.add_argument(
+        "--files",
+        type=Path,
+        help=_("folder with the attached documents (default: this computer's drafts)"),
+    )
+    verify.set_defaults(folder_handler=cmd_verify)

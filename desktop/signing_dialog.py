@@ -1,0 +1,172 @@
+"""The signing screen: the mayor's office reads the statement, signs by hand, and unlocks the key.
+
+Unlocking takes about half a second (on purpose) and runs off the UI thread. A wrong passphrase
+changes nothing and leaves the screen as it was, drawn signature included, to try again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import look
+from desktop.background import run_in_background
+from desktop.draft_session import DraftSession
+from desktop.form_document import statement_text
+from desktop.key_dialogs import CreateKeyDialog, passphrase_field
+from desktop.pdf_export import form_pdf
+from desktop.signature_pad import SignatureEditor
+from desktop.signing import relevant_answers, sign_draft
+from desktop.store.drafts import Submission
+from i18n.errors import UserError
+from i18n.translate import _
+from sync import office_key
+
+
+class SigningDialog(QDialog):
+    """Sign one draft. `submission` is set once signed."""
+
+    def __init__(self, session: DraftSession, data_dir: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("signingDialog")
+        self.session = session
+        self.data_dir = data_dir
+        self.submission: Submission | None = None
+        self.heading = QLabel(self)
+        look.make_title(self.heading)
+        self.statement = QLabel(self)
+        self.statement.setWordWrap(True)
+        self.statement.setTextFormat(Qt.TextFormat.PlainText)
+        self.statement.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeading)
+        look.make_panel(self.statement)
+        scroller = QScrollArea(self)
+        scroller.setWidgetResizable(True)
+        scroller.setWidget(self.statement)
+        scroller.setMinimumHeight(140)
+        self.signature = SignatureEditor(self)
+        self.office = QLabel(self)
+        self.office.setWordWrap(True)
+        self.passphrase = passphrase_field(self)
+        self.passphrase_label = QLabel(self)
+        self.passphrase_label.setBuddy(self.passphrase)
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        look.set_tone(self.error, "wrong")
+        self.create_key_button = QPushButton(self)
+        self.create_key_button.clicked.connect(self._create_key)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.sign_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.rejected.connect(self.reject)
+        self.sign_button.clicked.connect(self.sign)
+        form = QFormLayout()
+        form.addRow(self.passphrase_label, self.passphrase)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(scroller, 1)
+        layout.addWidget(self.signature)
+        layout.addWidget(self.office)
+        layout.addWidget(self.create_key_button)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.signature.pad.changed.connect(self._update)
+        self.passphrase.textChanged.connect(self._update)
+        self.resize(760, 720)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Texts in the current language (the statement too: it is signed as shown)."""
+        self.setWindowTitle(_("Sign the form"))
+        self.heading.setText(_(self.session.form.section("statement").title))
+        answers = relevant_answers(self.session.form, self.session.answers)
+        self.statement.setText(statement_text(self.session.form, answers))
+        self.passphrase_label.setText(_("Office key &passphrase:"))
+        self.sign_button.setText(_("&Sign"))
+        self.create_key_button.setText(_("&Create the office key…"))
+        self.signature.retranslate_ui()
+        self._show_key()
+
+    def _key_info(self) -> office_key.KeyFileInfo | None:
+        try:
+            return office_key.read_key_file(office_key.load_key_file(self.data_dir))
+        except UserError as error:
+            self.office.setText(str(error))
+            return None
+
+    def _show_key(self) -> None:
+        info = self._key_info()
+        self.create_key_button.setVisible(info is None)
+        if info is not None:
+            self.office.setText(
+                _("Signed with the key of {office}, fingerprint {fingerprint}.").format(
+                    office=info.office_name, fingerprint=info.fingerprint
+                )
+            )
+        self._update()
+
+    def _update(self) -> None:
+        ready = (
+            not self.signature.pad.is_empty()
+            and bool(self.passphrase.text())
+            and not self.create_key_button.isVisible()
+        )
+        self.sign_button.setEnabled(ready)
+
+    def _create_key(self) -> None:
+        if CreateKeyDialog(self.data_dir, self).exec():
+            self._show_key()
+
+    def sign(self) -> None:
+        """Unlock the key (in the background), then sign and record the submission."""
+        if not self.sign_button.isEnabled():
+            return
+        self.error.clear()
+        passphrase = self.passphrase.text()
+        self._set_busy(True)
+        run_in_background(
+            lambda: office_key.unlock(office_key.load_key_file(self.data_dir), passphrase),
+            on_success=self._unlocked,
+            on_failure=self._failed,
+        )
+
+    def _unlocked(self, key: office_key.OfficeKey) -> None:
+        self.session.save_now()
+        try:
+            self.submission = sign_draft(
+                self.session.store,
+                self.session.draft_id,
+                key,
+                self.signature.pad.to_png(),
+                make_pdf=form_pdf,
+            )
+        except UserError as error:
+            self._failed(error)
+            return
+        self._set_busy(False)
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self._set_busy(False)
+        self.passphrase.clear()
+        self.passphrase.setFocus()
+        self.error.setText(str(error))
+
+    def _set_busy(self, busy: bool) -> None:
+        for widget in (self.signature, self.passphrase, self.buttons):
+            widget.setEnabled(not busy)
+        if busy:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        else:
+            QGuiApplication.restoreOverrideCursor()

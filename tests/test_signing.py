@@ -1,0 +1,190 @@
+"""Signing a draft end to end: the core steps, the command line and the window."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from desktop.cli import main
+from desktop.pdf_export import form_pdf
+from desktop.signing import NotReadyToSign, relevant_answers, sign_draft, verify_submission
+from desktop.store.drafts import DraftLocked, DraftsStore
+from sync import office_key
+from sync.signed_pdf import verify_signed_pdf
+from tests.factories import complete_answers, tiny_png
+
+PASSPHRASE = "kopi tubruk jember hujan sore"
+PNG_1PX = tiny_png()
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> tuple[Path, office_key.OfficeKey]:
+    """A data folder with an office key (cheap key derivation, for tests)."""
+    data_dir = tmp_path / "data"
+    key, data = office_key.create_key("Kantor Bupati Jember", PASSPHRASE, kdf=office_key.TEST_KDF)
+    office_key.save_key_file(data_dir, data)
+    return data_dir, key
+
+
+def test_a_signed_draft_is_locked_and_verifies_with_its_pdf(office, qapp) -> None:
+    data_dir, key = office
+    store = DraftsStore.open(data_dir)
+    try:
+        answers = complete_answers() | {"lrg_type": "district", "lrg_type_other": "kept aside"}
+        document = store.add_attachment_bytes(b"%PDF-1.4 charter", "perda.pdf")
+        answers["local_actions"][0]["documents"] = [document]
+        draft = store.create(answers)
+        submission = sign_draft(store, draft.id, key, PNG_1PX, make_pdf=form_pdf)
+        assert store.get(draft.id).status == "signed"
+        with pytest.raises(DraftLocked):
+            store.save(draft.id, complete_answers())
+        report = verify_submission(store, submission.envelope)
+        assert report.ok, [c.code for c in report.failures]
+        payload = report.envelope.payload
+        assert "lrg_type_other" not in payload["answers"], "only the questions asked are signed"
+        assert payload["answers"] == relevant_answers(store.form_for(draft), answers)
+        assert payload["signature_image"]["sha256"] == hashlib.sha256(PNG_1PX).hexdigest()
+        assert [a["sha256"] for a in payload["attachments"]] == [document["sha256"]]
+        pdf = store.attachment_bytes(submission.signed_pdf)
+        checked = verify_signed_pdf(pdf)
+        assert (checked.intact, checked.valid, checked.covers_whole_file) == (True, True, True)
+        assert checked.signer_kid == key.kid
+        with pytest.raises(DraftLocked):
+            sign_draft(store, draft.id, key, PNG_1PX)
+    finally:
+        store.close()
+
+
+def test_an_unfinished_draft_cannot_be_signed_and_nothing_changes(office) -> None:
+    data_dir, key = office
+    store = DraftsStore.open(data_dir)
+    try:
+        draft = store.create({"lrg_name": "Rabat"})
+        with pytest.raises(NotReadyToSign):
+            sign_draft(store, draft.id, key, PNG_1PX)
+        assert store.get(draft.id).status == "draft"
+        assert store.submission_for(draft.id) is None
+    finally:
+        store.close()
+
+
+def test_the_command_line_signs_and_verifies(office, tmp_path: Path, capsys) -> None:
+    data_dir, _key = office
+    store = DraftsStore.open(data_dir)
+    draft = store.create(complete_answers())
+    store.close()
+    signature = tmp_path / "signature.png"
+    signature.write_bytes(PNG_1PX)
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text("wrong words entirely here\n", encoding="utf-8")
+    base = ["--data-dir", str(data_dir)]
+    sign = [*base, "sign", draft.id, "--signature-image", str(signature)]
+    assert main([*sign, "--passphrase-file", str(secret)]) == 1
+    assert "passphrase" in capsys.readouterr().err.lower()
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main([*sign, "--passphrase-file", str(secret), "--out", str(out)]) == 0
+    assert "Signed." in capsys.readouterr().out
+    (envelope,) = out.glob("*.envelope.json")
+    (pdf,) = out.glob("*.pdf")
+    assert main([*base, "verify", str(envelope)]) == 0
+    assert "Everything checked is in order." in capsys.readouterr().out
+    assert main([*base, "verify", str(pdf)]) == 0
+    capsys.readouterr()
+    altered = bytearray(envelope.read_bytes())
+    altered[len(altered) // 2] ^= 0x01
+    envelope.write_bytes(bytes(altered))
+    assert main([*base, "verify", str(envelope)]) == 1
+    assert "FAILED" in capsys.readouterr().out
+    pdfsig = shutil.which("pdfsig")
+    if pdfsig:
+        shown = subprocess.run([pdfsig, str(pdf)], capture_output=True, text=True, check=False)
+        assert "Signature Validation: Signature is Valid" in shown.stdout, shown.stdout
+
+
+def test_keys_commands_create_show_back_up_and_restore(tmp_path: Path, capsys) -> None:
+    data_dir = tmp_path / "data"
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text("password\n", encoding="utf-8")
+    base = ["--data-dir", str(data_dir)]
+    assert (
+        main([*base, "keys", "create", "--office", "Grigny", "--passphrase-file", str(secret)]) == 1
+    )
+    assert "too easy to guess" in capsys.readouterr().err
+    assert not office_key.key_path(data_dir).exists()
+    assert main([*base, "keys", "show"]) == 1
+    capsys.readouterr()
+
+
+def _drag(pad, points: list[tuple[int, int]]) -> None:
+    """A stroke with the mouse: press, moves with the button held, release."""
+
+    def send(kind, x: int, y: int, buttons) -> None:
+        event = QMouseEvent(
+            kind,
+            QPointF(x, y),
+            pad.mapToGlobal(QPointF(x, y)),
+            Qt.MouseButton.LeftButton,
+            buttons,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(pad, event)
+
+    held = Qt.MouseButton.LeftButton
+    send(QMouseEvent.Type.MouseButtonPress, *points[0], held)
+    for x, y in points[1:]:
+        send(QMouseEvent.Type.MouseMove, x, y, held)
+    send(QMouseEvent.Type.MouseButtonRelease, *points[-1], Qt.MouseButton.NoButton)
+
+
+@pytest.mark.gui
+def test_the_window_signs_with_a_drawn_signature(launch, qtbot, office) -> None:
+    data_dir, key = office
+    window = launch(data_dir)
+    draft = window.store.create(complete_answers())
+    window.open_draft(draft.id)
+    window.form_view.go_to_summary()
+    assert window.form_view.summary.sign_button.isEnabled()
+    outcome: list[str] = []
+
+    def fill_in_and_sign() -> None:
+        from desktop.signing_dialog import SigningDialog  # noqa: PLC0415
+
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SigningDialog)
+        assert "Kabupaten Jember" in dialog.statement.text() or "Jember" in dialog.statement.text()
+        assert key.fingerprint in dialog.office.text()
+        assert not dialog.sign_button.isEnabled(), "no signature drawn yet"
+        pad = dialog.signature.pad
+        _drag(pad, [(30, 80), (60, 40), (90, 90), (120, 50), (160, 85)])
+        _drag(pad, [(40, 110), (200, 105)])
+        dialog.passphrase.setText("not the passphrase at all")
+        dialog.sign_button.click()
+        qtbot.waitUntil(lambda: bool(dialog.error.text()), timeout=5000)
+        outcome.append(dialog.error.text())
+        assert dialog.isVisible(), "a wrong passphrase leaves the screen open"
+        assert not pad.is_empty(), "and the drawn signature as it was"
+        dialog.passphrase.setText(PASSPHRASE)
+        dialog.sign_button.click()
+
+    QTimer.singleShot(100, fill_in_and_sign)
+    window.form_view.summary.sign_button.click()
+    assert "passphrase" in outcome[0].lower()
+    submission = window.store.submission_for(draft.id)
+    assert submission is not None, "signed"
+    assert window.form_view.submission == submission
+    assert window.form_view.banner is not None
+    assert window.form_view.banner.isVisible()
+    assert not window.form_view.section_pages[0].rows["lrg_name"].isEnabled(), "read-only"
+    assert verify_submission(window.store, submission.envelope).ok
+    window.form_view.correct_button.click()
+    assert window.session.draft.corrects == submission.id
+    assert window.form_view.submission is None
+    assert window.form_view.section_pages[0].rows["lrg_name"].isEnabled()
