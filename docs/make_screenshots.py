@@ -9,18 +9,24 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from PySide6.QtCore import QPoint, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop.app import close_window, make_application, open_window  # noqa: E402
+from desktop.signing_dialog import SigningDialog  # noqa: E402
+from sync import office_key  # noqa: E402
 from tests.factories import complete_answers  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+SCREENSHOT_PASSPHRASE = "only for the screenshots, never a real key"
 SIZE = (1366, 768)
 # Other languages: the views that show the most text, named <language>-<view>.png.
 OTHER_LANGUAGES = ("ar", "id")
@@ -51,6 +57,45 @@ def grab_views(app: QApplication, window, draft_id: str, prefix: str, only=None)
         grab(f"section-{index + 1}-{section.id}")
     window.form_view.go_to_summary()
     grab("summary")
+
+
+def draw(pad, points: list[tuple[int, int]]) -> None:
+    """One pen stroke on the signature pad, as the mouse would draw it."""
+    QTest.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(*points[0]))
+    for point in points[1:]:
+        QTest.mouseMove(pad, QPoint(*point))
+    QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(*points[-1]))
+
+
+def grab_signing(app: QApplication, window, data: Path) -> None:
+    """The signing screen with a drawn signature, then the signed draft."""
+    key_file = office_key.create_key(
+        "Kantor Bupati Jember", SCREENSHOT_PASSPHRASE, kdf=office_key.TEST_KDF
+    )[1]
+    office_key.save_key_file(data, key_file)
+    draft = window.store.create(complete_answers())
+    window.open_draft(draft.id)
+    dialog = SigningDialog(window.session, data, window)
+    dialog.show()
+    settle(app)
+    pad = dialog.signature.pad
+    loops = [
+        (60 + 40 * i + dx, 90 + dy) for i in range(5) for dx, dy in ((0, 25), (14, -30), (28, 25))
+    ]
+    draw(pad, loops)
+    draw(pad, [(50, 135), (180, 130), (300, 128)])
+    dialog.passphrase.setText(SCREENSHOT_PASSPHRASE)
+    settle(app)
+    dialog.grab().save(str(OUT / "signing.png"))
+    dialog.sign()
+    deadline = time.monotonic() + 30
+    while dialog.submission is None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    dialog.close()
+    window.open_draft(draft.id)
+    settle(app)
+    window.grab().save(str(OUT / "signed-draft.png"))
 
 
 def main() -> None:
@@ -92,6 +137,7 @@ def main() -> None:
         window.choose_language(code)
         grab_views(app, window, draft.id, f"{code}-", OTHER_VIEWS)
     window.choose_language("en")
+    grab_signing(app, window, data)
     window.close()
     close_window(window)
     print(f"screenshots written to {OUT}")
