@@ -188,3 +188,47 @@ def test_the_window_signs_with_a_drawn_signature(launch, qtbot, office) -> None:
     assert window.session.draft.corrects == submission.id
     assert window.form_view.submission is None
     assert window.form_view.section_pages[0].rows["lrg_name"].isEnabled()
+
+
+def test_keys_commands_round_trip(tmp_path: Path, capsys) -> None:
+    data_dir = tmp_path / "data"
+    secret, new_secret = tmp_path / "secret.txt", tmp_path / "new-secret.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    new_secret.write_text("pohon kelapa di pantai selatan\n", encoding="utf-8")
+    base = ["--data-dir", str(data_dir), "keys"]
+    assert (
+        main(
+            [*base, "create", "--office", "Kantor Bupati Jember", "--passphrase-file", str(secret)]
+        )
+        == 0
+    )
+    created = capsys.readouterr().out
+    kid = office_key.read_key_file(office_key.load_key_file(data_dir)).kid
+    assert office_key.read_key_file(office_key.load_key_file(data_dir)).fingerprint in created
+    assert main([*base, "create", "--office", "Other", "--passphrase-file", str(secret)]) == 1
+    assert "another office key" in capsys.readouterr().err, "no key is replaced silently"
+    assert main([*base, "show", "--qr"]) == 0
+    assert kid in capsys.readouterr().out
+    backup = tmp_path / "usb" / "office-key.json"
+    backup.parent.mkdir()
+    assert main([*base, "export", str(backup)]) == 0
+    assert (
+        main(
+            [
+                *base,
+                "passwd",
+                "--passphrase-file",
+                str(secret),
+                "--new-passphrase-file",
+                str(new_secret),
+            ]
+        )
+        == 0
+    )
+    office_key.unlock(office_key.load_key_file(data_dir), "pohon kelapa di pantai selatan")
+    other = tmp_path / "other-computer"
+    assert main(["--data-dir", str(other), "keys", "import", str(backup)]) == 0
+    assert office_key.read_key_file(office_key.load_key_file(other)).kid == kid
+    backup.write_bytes(b"{not a key}")
+    assert main(["--data-dir", str(tmp_path / "third"), "keys", "import", str(backup)]) == 1
+    assert "not a usable office key backup" in capsys.readouterr().err
