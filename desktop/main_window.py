@@ -337,15 +337,18 @@ class MainWindow(QMainWindow):
         try:
             write_form_pdf(self.session.form, self.session.answers, path)
         except OSError as error:
-            QMessageBox.warning(
-                self,
-                _("Export PDF"),
-                _("The PDF could not be written ({reason}). Choose another folder.").format(
-                    reason=error.strerror or error
-                ),
-            )
+            self._pdf_not_written(error)
             return
         self.statusBar().showMessage(_("PDF written to {path}").format(path=path), 8000)
+
+    def _pdf_not_written(self, error: OSError) -> None:
+        QMessageBox.warning(
+            self,
+            _("Export PDF"),
+            _("The PDF could not be written ({reason}). Choose another folder.").format(
+                reason=error.strerror or error
+            ),
+        )
 
     def show_versions(self) -> None:
         """Show the draft's saved versions; restore one if the user chooses it."""
@@ -401,9 +404,14 @@ class MainWindow(QMainWindow):
         path, _filter = QFileDialog.getSaveFileName(
             self, _("Export the signed PDF"), f"{name}.pdf", _("PDF documents (*.pdf)")
         )
-        if path:
+        if not path:
+            return
+        try:
             write_file(Path(path), self.store.attachment_bytes(submission.signed_pdf))
-            self.statusBar().showMessage(_("PDF written to {path}").format(path=path), 8000)
+        except OSError as error:
+            self._pdf_not_written(error)
+            return
+        self.statusBar().showMessage(_("PDF written to {path}").format(path=path), 8000)
 
     def show_office_key(self) -> None:
         """The office key: fingerprint, QR code, backup, restore, passphrase."""

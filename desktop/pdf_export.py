@@ -29,6 +29,7 @@ from desktop.store.database import utc_now
 from i18n import formatting
 from i18n.translate import _
 from schemas.forms import FormDefinition
+from sync.durable import write_atomically
 
 STYLE = """
 body { font-size: 10.5pt; }
@@ -110,7 +111,5 @@ def write_form_pdf(form: FormDefinition, answers: Mapping[str, Any], path: Path)
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write bytes to `path` through a temporary file, so no half-written file remains."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(path)
+    """Write bytes to `path` all or nothing, flushed to the disk (or the USB stick)."""
+    write_atomically(path, data)

@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
 import secrets
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,6 +35,7 @@ from i18n.errors import UserError
 from i18n.formatting import isolate
 from i18n.translate import N_, _
 from sync.certificate import kid_named_in, self_signed_certificate
+from sync.durable import write_atomically
 from sync.jose import (
     b64url_decode,
     b64url_encode,
@@ -608,17 +606,6 @@ def key_path(data_dir: Path) -> Path:
     return data_dir / KEYS_FOLDER / KEY_FILE_NAME
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX); Windows has no folder handles to sync."""
-    if os.name != "posix":
-        return
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
 def _access_error(path: Path, error: OSError, *, writing: bool) -> KeyFileAccessError:
     reason = error.strerror or type(error).__name__
     if writing:
@@ -643,21 +630,7 @@ def _access_error(path: Path, error: OSError, *, writing: bool) -> KeyFileAccess
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder: the path holds the old or new bytes."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
-        )
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
-        _sync_folder(path.parent)
+        write_atomically(path, data)
     except OSError as error:
         raise _access_error(path, error, writing=True) from error
 

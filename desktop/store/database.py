@@ -20,6 +20,7 @@ from pathlib import Path
 
 from desktop.store.schema_migrations import apply_migrations
 from i18n.translate import _
+from sync.durable import sync_folder
 
 DATABASE_NAME = "drafts.sqlite3"
 BACKUP_FOLDER = "backups"
@@ -157,17 +158,6 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make renames in a folder durable (POSIX); Windows has no folder handles to sync."""
-    if os.name != "posix":
-        return
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
 def _move_aside(path: Path, now: dt.datetime) -> Path:
     """Rename the damaged file (and its WAL, which must not be replayed onto a backup)."""
     damaged = path.with_name(f"{path.name}.damaged-{now.strftime(_STAMP)}")
@@ -176,7 +166,7 @@ def _move_aside(path: Path, now: dt.datetime) -> Path:
         side = path.with_name(path.name + suffix)
         if side.exists():
             os.replace(side, damaged.with_name(damaged.name + suffix))
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
     return damaged
 
 
@@ -214,7 +204,7 @@ def _restore(backup: Path, path: Path) -> None:
     with partial.open("rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, path)
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
 def _check_existing(path: Path, data_dir: Path) -> None:
@@ -260,7 +250,7 @@ def take_backup(db: sqlite3.Connection, data_dir: Path, now: dt.datetime | None 
     with partial.open("rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, target)
-    _sync_folder(folder)
+    sync_folder(folder)
     for old in list_backups(data_dir)[BACKUPS_KEPT:]:
         old.unlink(missing_ok=True)
     return target

@@ -22,6 +22,7 @@ from i18n.errors import UserError
 from i18n.translate import N_
 from schemas.forms import FormDefinitionError
 from schemas.validation import ValidationReport, validate
+from sync.durable import write_atomically
 
 FORMAT = "hrcities-draft/1"
 # Findings that mean the answers could not even be shown in the form's fields.
@@ -69,9 +70,7 @@ def export_draft(store: DraftsStore, draft_id: str) -> dict[str, Any]:
 def write_draft_file(store: DraftsStore, draft_id: str, path: Path) -> None:
     """Export a draft to a file, replacing it only once the whole text is written."""
     text = json.dumps(export_draft(store, draft_id), ensure_ascii=False, indent=2)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text + "\n", encoding="utf-8")
-    partial.replace(path)
+    write_atomically(path, (text + "\n").encode("utf-8"))
 
 
 def _decode_files(document: dict[str, Any]) -> dict[str, bytes]:

@@ -1,0 +1,41 @@
+"""Writing files so that a power cut, a crash or a USB stick pulled out leaves the old file or
+the new one, never half of one: a temporary file beside the target, flushed to the disk, renamed
+over the target, and the rename itself made durable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def sync_folder(folder: Path) -> None:
+    """Make renames in a folder durable (POSIX); Windows has no folder handles to sync."""
+    if os.name != "posix":
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data`, all or nothing; raises OSError (the caller says it plainly)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
+    )
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    sync_folder(path.parent)
