@@ -27,13 +27,17 @@ class QtCatalogTranslator(QTranslator):
         source_text: str,
         disambiguation: str | None = None,
         n: int = -1,
-    ) -> str:
-        """Qt's text in the current language, or "" to let Qt fall back to its source text."""
+    ) -> str | None:
+        """Qt's text in the current language, or None to let Qt ask its other translators.
+
+        None, not "": PySide hands Qt an empty string as a real (blank) translation, which
+        emptied every OK button and every menu shortcut in the other languages.
+        """
         msgid = QT_STRINGS.get((context, source_text))
         if msgid is None:
-            return ""
+            return None
         translated = _(msgid)
-        return "" if translated == msgid else translated
+        return None if translated == msgid else translated
 
 
 class LanguageSwitcher(QObject):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from desktop.versions_dialog import VersionsDialog
@@ -210,3 +211,16 @@ def test_the_signing_screens_speak_the_language(launch, code: str, tmp_path: Pat
     expected = Qt.LayoutDirection.RightToLeft if code == "ar" else Qt.LayoutDirection.LeftToRight
     assert set(directions) == {expected}
     assert key.kid
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_qt_own_texts_are_never_blank(launch, code: str) -> None:
+    """An OK box and the menus' shortcuts, which Qt writes itself, in every language."""
+    window = launch()
+    window.choose_language(code)
+    box = QMessageBox(QMessageBox.Icon.Warning, "x", "y", QMessageBox.StandardButton.Ok, window)
+    assert box.button(QMessageBox.StandardButton.Ok).text().strip()
+    shortcut = window.new_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    assert len(shortcut) > 1, shortcut
+    back = window.back_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    assert back.strip(), "Alt+Left"
