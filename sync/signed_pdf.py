@@ -196,6 +196,13 @@ def verify_signed_pdf(pdf: bytes, trust_root: x509.Certificate | None = None) ->
     if not embedded:
         return _stopped(_failed("pdf_signed", "pdf_unsigned"))
 
+    if len(embedded) > 1:
+        # The app signs once. A later signature over a changed revision would otherwise pass:
+        # each signature is sound for its own revision, and the last one covers the file.
+        return _stopped(
+            _passed("pdf_signed"),
+            _failed("pdf_coverage", "pdf_signed_again", FAILED["pdf_signed_again"]),
+        )
     results = [_validate(signature, trust_root) for signature in embedded]
     last = results[-1]
     intact = all(result.intact for result in results)
@@ -423,6 +430,10 @@ FAILED: dict[str, str] = {
     "pdf_altered": N_(
         "The PDF was changed after it was signed: its content no longer matches the signature. "
         "Do not rely on this copy; ask the office for the signed PDF again."
+    ),
+    "pdf_signed_again": N_(
+        "The PDF was signed again after the office signed it, possibly over changed content. "
+        "Use the copy exactly as the office signed it."
     ),
     "pdf_partial_coverage": N_(
         "Something was added to the PDF after it was signed, and the signature does not cover "
