@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from desktop.background import Task, run_in_background
 from desktop.draft_session import DraftSession
-from desktop.store.drafts import SaveResult
+from desktop.store.drafts import DraftLocked, SaveResult
 
 DELAY_MS = 500
 RETRY_MS = 5000
@@ -65,7 +65,8 @@ class Autosave(QObject):
     def _on_failed(self, error: BaseException) -> None:
         self._pending = False
         self.failed.emit(error)
-        self._timer.start(RETRY_MS)
+        if not isinstance(error, DraftLocked):  # a signed draft will not take the save later
+            self._timer.start(RETRY_MS)
 
     def flush(self) -> None:
         """Save now and wait for it: before closing the window or leaving the draft."""

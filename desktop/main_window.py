@@ -375,9 +375,10 @@ class MainWindow(QMainWindow):
         if not self.session.report.can_sign:
             self.form_view.go_to_summary()
             return
-        dialog = SigningDialog(self.session, self.store.data_dir, self)
-        if dialog.exec() and dialog.submission is not None:
-            draft_id = self.session.draft_id
+        draft_id = self.session.draft_id
+        SigningDialog(self.session, self.store.data_dir, self).exec()
+        # The store says whether it is signed, whatever way the dialog was closed.
+        if self.store.submission_for(draft_id) is not None:
             self.open_draft(draft_id)
             self.tell(_("The form is signed. It can no longer be changed."))
 

@@ -179,6 +179,6 @@ def sign_draft(
         signature_image=signature_sha,
         signed_pdf=hashlib.sha256(signed_pdf).hexdigest() if signed_pdf else None,
     )
-    store.record_signature(submission, signature_png, signed_pdf)
+    store.record_signature(submission, signature_png, signed_pdf, signed_version=draft.updated_at)
     store.record_statement_language(draft_id, current_language())
     return submission

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -44,6 +44,7 @@ class SigningDialog(QDialog):
         self.session = session
         self.data_dir = data_dir
         self.submission: Submission | None = None
+        self._busy = False
         self.heading = QLabel(self)
         look.make_title(self.heading)
         self.statement = QLabel(self)
@@ -142,8 +143,8 @@ class SigningDialog(QDialog):
         )
 
     def _unlocked(self, key: office_key.OfficeKey) -> None:
-        self.session.save_now()
         try:
+            self.session.save_now()
             self.submission = sign_draft(
                 self.session.store,
                 self.session.draft_id,
@@ -151,7 +152,7 @@ class SigningDialog(QDialog):
                 self.signature.pad.to_png(),
                 make_pdf=form_pdf,
             )
-        except UserError as error:
+        except Exception as error:  # any failure leaves the screen usable and says why
             self._failed(error)
             return
         self._set_busy(False)
@@ -161,9 +162,29 @@ class SigningDialog(QDialog):
         self._set_busy(False)
         self.passphrase.clear()
         self.passphrase.setFocus()
-        self.error.setText(str(error))
+        if isinstance(error, UserError):
+            self.error.setText(str(error))
+        else:
+            self.error.setText(
+                _("Nothing was signed: {reason}. Check the disk, then try again.").format(
+                    reason=error
+                )
+            )
+
+    def reject(self) -> None:
+        """Cancel, unless the signature is being made: then it finishes first (a second)."""
+        if not self._busy:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """The window's close button waits like Cancel does while the form is being signed."""
+        if self._busy:
+            event.ignore()
+        else:
+            super().closeEvent(event)
 
     def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
         for widget in (self.signature, self.passphrase, self.buttons):
             widget.setEnabled(not busy)
         if busy:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.cli import main
 from desktop.pdf_export import form_pdf
 from desktop.signing import NotReadyToSign, relevant_answers, sign_draft, verify_submission
-from desktop.store.drafts import DraftLocked, DraftsStore
+from desktop.store.drafts import DraftChangedWhileSigning, DraftLocked, DraftsStore
 from sync import office_key
 from sync.signed_pdf import verify_signed_pdf
 from tests.factories import complete_answers, tiny_png
@@ -232,3 +232,52 @@ def test_keys_commands_round_trip(tmp_path: Path, capsys) -> None:
     backup.write_bytes(b"{not a key}")
     assert main(["--data-dir", str(tmp_path / "third"), "keys", "import", str(backup)]) == 1
     assert "not a usable office key backup" in capsys.readouterr().err
+
+
+def test_answers_saved_while_signing_are_never_locked_in_unsigned(office, qapp) -> None:
+    data_dir, key = office
+    store = DraftsStore.open(data_dir)
+    try:
+        draft = store.create(complete_answers())
+
+        def pdf_while_someone_saves(form, answers, block) -> bytes:
+            store.save(draft.id, complete_answers() | {"inhabitants": 999})  # another window
+            return form_pdf(form, answers, block)
+
+        with pytest.raises(DraftChangedWhileSigning):
+            sign_draft(store, draft.id, key, PNG_1PX, make_pdf=pdf_while_someone_saves)
+        assert store.get(draft.id).status == "draft"
+        assert store.submission_for(draft.id) is None
+        sign_draft(store, draft.id, key, PNG_1PX)  # signing again now signs what is stored
+        envelope = store.submission_for(draft.id).envelope
+        assert verify_submission(store, envelope).envelope.payload["answers"]["inhabitants"] == 999
+    finally:
+        store.close()
+
+
+@pytest.mark.gui
+def test_escape_while_the_key_unlocks_does_not_sign_behind_the_users_back(office, qtbot) -> None:
+    from desktop.app import make_application  # noqa: PLC0415
+    from desktop.draft_session import DraftSession  # noqa: PLC0415
+    from desktop.signing_dialog import SigningDialog  # noqa: PLC0415
+
+    make_application()
+    data_dir, _key = office
+    store = DraftsStore.open(data_dir)
+    try:
+        draft = store.create(complete_answers())
+        dialog = SigningDialog(DraftSession(store, store.get(draft.id)), data_dir)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        _drag(dialog.signature.pad, [(30, 80), (90, 40), (160, 85)])
+        dialog.passphrase.setText(PASSPHRASE)
+        dialog._set_busy(True)  # as while the key unlocks
+        dialog.reject()
+        dialog.close()
+        assert dialog.isVisible(), "Esc and the close button wait for the signing to end"
+        dialog._set_busy(False)
+        dialog.reject()
+        assert not dialog.isVisible()
+        assert store.submission_for(draft.id) is None
+    finally:
+        store.close()

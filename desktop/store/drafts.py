@@ -68,6 +68,12 @@ class DraftLocked(UserError):
     code = "draft_locked"
 
 
+class DraftChangedWhileSigning(UserError):
+    """The answers were saved again while the signature was being made: nothing is recorded."""
+
+    code = "draft_changed_while_signing"
+
+
 class FormVersionUnavailable(UserError):
     """The draft's form cannot be opened by this version of the app."""
 
@@ -561,10 +567,30 @@ class DraftsStore:
 
     @_locked
     def record_signature(
-        self, submission: Submission, signature_png: bytes, signed_pdf: bytes | None
+        self,
+        submission: Submission,
+        signature_png: bytes,
+        signed_pdf: bytes | None,
+        signed_version: str | None = None,
     ) -> None:
-        """Keep a signed submission and lock its draft, all in one transaction."""
-        with transaction(self.db):
+        """Keep a signed submission and lock its draft, all in one transaction.
+
+        `signed_version` is the draft's `updated_at` when its answers were read for signing:
+        if they were saved again since (another window, an autosave), nothing is recorded,
+        so a signed draft always holds exactly the answers that were signed.
+        """
+        with transaction(self.db):  # BEGIN IMMEDIATE: nothing else writes until the commit
+            if signed_version is not None:
+                row = self.db.execute(
+                    "SELECT updated_at FROM drafts WHERE id = ?", [submission.draft_id]
+                ).fetchone()
+                if row is not None and row["updated_at"] != signed_version:
+                    raise DraftChangedWhileSigning(
+                        N_(
+                            "The answers changed while the form was being signed, so nothing "
+                            "was signed. Check them and sign again."
+                        )
+                    )
             store_blob(self.db, signature_png)
             if signed_pdf is not None:
                 store_blob(self.db, signed_pdf)
