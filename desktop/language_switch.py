@@ -35,6 +35,9 @@ class QtCatalogTranslator(QTranslator):
         """
         msgid = QT_STRINGS.get((context, source_text))
         if msgid is None:
+            # Qt writes some labels with a mnemonic ("&Look in:"); the catalogs hold the words.
+            msgid = QT_STRINGS.get((context, source_text.replace("&", "")))
+        if msgid is None:
             return None
         translated = _(msgid)
         return None if translated == msgid else translated

@@ -5,6 +5,7 @@ It holds no form logic: the session validates, the store saves, the views render
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import look
 from desktop.home_view import HomeView
 from desktop.store.drafts import DraftsStore
 from desktop.version import __version__
@@ -28,6 +30,7 @@ from i18n import formatting
 from i18n.errors import UserError
 from i18n.languages import languages
 from i18n.translate import _, current_language
+from sync.durable import write_atomically
 
 if TYPE_CHECKING:
     from desktop.autosave import Autosave
@@ -66,6 +69,7 @@ class MainWindow(QMainWindow):
         self.undo_button.clicked.connect(self._undo_trash)
         self.statusBar().addPermanentWidget(self.undo_button)
         self._trashed: str | None = None
+        self._save_error: str | None = None
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.timeout.connect(self.undo_button.hide)
@@ -202,16 +206,18 @@ class MainWindow(QMainWindow):
         from desktop.editors.base import EditorContext  # noqa: PLC0415
         from desktop.form_view import FormView  # noqa: PLC0415
 
+        if not self.close_draft(show_home=False):
+            return
         try:
             draft = self.store.open_draft(draft_id)
         except UserError as error:
             self._report(error)
+            self.show_home()
             return
-        self.close_draft(show_home=False)
         self.session = DraftSession(self.store, draft)
         self.autosave = Autosave(self.session, self)
         self.autosave.saving.connect(lambda: self.save_status.setText(_("Saving…")))
-        self.autosave.saved.connect(lambda _when: self._show_saved())
+        self.autosave.saved.connect(lambda _when: self._saved())
         self.autosave.failed.connect(self._on_save_failed)
         self.form_view = FormView(
             self.session,
@@ -229,13 +235,20 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.form_view.navigator.setFocus()
 
-    def close_draft(self, show_home: bool = True) -> None:
-        """Save the open draft and go back to the list."""
+    def close_draft(self, show_home: bool = True) -> bool:
+        """Save the open draft and leave it; False when the user chose to stay (save failed)."""
         if self.autosave is not None:
-            try:
-                self.autosave.stop()
-            except UserError as error:
-                self._report(error)
+            while True:
+                try:
+                    self.autosave.stop()
+                    break
+                except UserError as error:
+                    choice = self._ask_after_failed_save(error)
+                    if choice == "retry":
+                        continue
+                    if choice == "stay":
+                        return False
+                    break  # the user chose to leave without saving (after a copy, perhaps)
             self.autosave.deleteLater()
         if self.form_view is not None:
             self.form_view.detach()
@@ -245,11 +258,50 @@ class MainWindow(QMainWindow):
         if show_home:
             self.show_home()
         self._update_actions()
+        return True
+
+    def _ask_after_failed_save(self, error: UserError) -> str:
+        """The last save failed: try again, save a copy elsewhere, leave anyway, or stay."""
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Not saved"), str(error), parent=self)
+        retry = box.addButton(QMessageBox.StandardButton.Retry)
+        copy = box.addButton(_("Save a &copy…"), QMessageBox.ButtonRole.ActionRole)
+        leave = box.addButton(_("Close &without saving"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(retry)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is retry:
+            return "retry"
+        if clicked is copy:
+            self._save_copy()
+            return "stay"
+        return "leave" if clicked is leave else "stay"
+
+    def _save_copy(self) -> None:
+        """Write the answers in memory to a file the user picks (a draft file hrcities imports)."""
+        if self.session is None:
+            return
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save a copy"), "draft.json", _("Draft files (*.json)")
+        )
+        if not path:
+            return
+        data = json.dumps(self.session.answers, ensure_ascii=False, indent=2).encode("utf-8")
+        try:
+            write_atomically(Path(path), data)
+        except OSError as error:
+            QMessageBox.warning(
+                self,
+                _("Save a copy"),
+                _("The file could not be written ({reason}). Choose another folder.").format(
+                    reason=error.strerror or error
+                ),
+            )
 
     def show_home(self) -> None:
         """Show the drafts list (the open draft is saved and closed)."""
-        if self.session is not None:
-            self.close_draft(show_home=False)
+        if self.session is not None and not self.close_draft(show_home=False):
+            return
         self.home.reload()
         self.stack.setCurrentWidget(self.home)
         self.save_status.clear()
@@ -303,14 +355,27 @@ class MainWindow(QMainWindow):
         if self.form_view is not None:
             self.form_view.go_to_summary()
 
+    def _saved(self) -> None:
+        self._save_error = None
+        self._show_saved()
+
     def _show_saved(self) -> None:
         if self.session is None:
             return
+        if self._save_error is not None and self.session.dirty:
+            self._on_save_failed(self._save_error)
+            return
+        look.set_tone(self.save_status, "")
         self.save_status.setText(
             _("Saved {when}").format(when=formatting.moment(self.session.saved_at))
         )
 
-    def _on_save_failed(self, error: BaseException) -> None:
+    def _on_save_failed(self, error: object) -> None:
+        self._save_error = error
+        look.set_tone(self.save_status, "wrong", bold=True)
+        if isinstance(error, UserError):  # already says what happened and what to do
+            self.save_status.setText(str(error))
+            return
         self.save_status.setText(
             _("Not saved: {reason}. Your text is kept here and saving is tried again.").format(
                 reason=error
@@ -438,8 +503,11 @@ class MainWindow(QMainWindow):
     # Closing ---------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        """Save everything, remember the window's place, then close."""
-        self.close_draft(show_home=False)
+        """Save everything, remember the window's place, then close (unless a save failed and the
+        user chose to stay)."""
+        if not self.close_draft(show_home=False):
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         event.accept()

@@ -405,3 +405,38 @@ def test_removing_an_example_with_text_asks_first(launch, qtbot) -> None:
     examples.cards[0].remove_button.click()
     assert examples.cards == []
     qtbot.waitUntil(lambda: "local_actions" not in window.session.answers, timeout=1000)
+
+
+def test_a_full_disk_never_loses_the_typed_text(launch, qtbot) -> None:
+    """SQLite's page limit gives a real "database or disk is full" on the next save."""
+    window = launch()
+    window.new_draft()
+    draft_id = window.session.draft_id
+    pages = window.store.db.execute("PRAGMA page_count").fetchone()[0]
+    window.store.db.execute(f"PRAGMA max_page_count = {pages + 1}")
+    text = "Hak asasi manusia untuk semua warga. " * 400
+    window.form_view.go_to_field("vision")
+    row(window, "vision").editor.text.setPlainText(text)
+    qtbot.waitUntil(lambda: "could not be saved" in window.save_status.text(), timeout=5000)
+    window.choose_language("fr")
+    window.choose_language("en")
+    assert "could not be saved" in window.save_status.text(), "never claims Saved meanwhile"
+    choices: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        choices.append(box.text())
+        box.button(button).click()
+
+    QTimer.singleShot(100, lambda: answer(QMessageBox.StandardButton.Cancel))
+    window.close()
+    assert window.isVisible(), "Cancel keeps the window and the text"
+    assert window.session.answers["vision"] == text
+    assert "could not be saved" in choices[0]
+    window.store.db.execute("PRAGMA max_page_count = 1073741823")  # space again
+
+    QTimer.singleShot(100, lambda: answer(QMessageBox.StandardButton.Retry))
+    window.show_home()
+    assert window.session is None
+    assert window.store.get(draft_id).answers["vision"] == text

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.qt_strings import QT_STRINGS
 from i18n.translate import DOMAIN, LOCALE_DIR
 
 # Names and marks that stay as they are in every language.
@@ -85,7 +84,6 @@ def _english_patterns(code: str) -> tuple[tuple[re.Pattern[str], str], ...]:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if any(s and s != ids[0] for s in strings):
             sources.update(ids)
-    sources.update(QT_STRINGS.values())
     patterns = []
     for source in sorted(sources):
         plain = source.replace("&", "")

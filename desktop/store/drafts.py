@@ -68,6 +68,12 @@ class DraftLocked(UserError):
     code = "draft_locked"
 
 
+class SaveFailed(UserError):
+    """The disk refused the save (full, removed, read-only): the answers are still in memory."""
+
+    code = "save_failed"
+
+
 class DraftChangedWhileSigning(UserError):
     """The answers were saved again while the signature was being made: nothing is recorded."""
 
@@ -406,7 +412,23 @@ class DraftsStore:
 
     @_locked
     def save(self, draft_id: str, answers: Mapping[str, Any]) -> SaveResult:
-        """Store the answers as typed so far; a committed transaction when this returns."""
+        """Store the answers as typed so far; a committed transaction when this returns.
+
+        A disk that refuses the write (full, unplugged, read-only) raises SaveFailed, which
+        says so in the user's language; nothing half-written stays (the transaction rolls back).
+        """
+        try:
+            return self._save(draft_id, answers)
+        except (sqlite3.OperationalError, OSError) as error:
+            raise SaveFailed(
+                N_(
+                    "The draft could not be saved ({reason}). The text is still here: free some "
+                    "disk space or save a copy elsewhere, then try again."
+                ),
+                reason=str(error),
+            ) from error
+
+    def _save(self, draft_id: str, answers: Mapping[str, Any]) -> SaveResult:
         row = self._row(draft_id)
         if row["status"] != DRAFT:
             raise DraftLocked(
@@ -656,8 +678,14 @@ class DraftsStore:
     @_locked
     def add_attachment_bytes(self, data: bytes, name: str) -> dict[str, Any]:
         """Store bytes once by their hash; return the reference an answer keeps."""
-        with transaction(self.db):
-            digest = store_blob(self.db, data)
+        try:
+            with transaction(self.db):
+                digest = store_blob(self.db, data)
+        except (sqlite3.OperationalError, OSError) as error:
+            raise SaveFailed(
+                N_("The file could not be kept ({reason}). Free some disk space and try again."),
+                reason=str(error),
+            ) from error
         return {
             "sha256": digest,
             "name": name,
