@@ -9,6 +9,7 @@ is in that language too.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sqlite3
@@ -209,6 +210,11 @@ def _run_with_store(data_dir: Path, handler: Callable[..., int], args: argparse.
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `hrcities` command."""
+    for stream in (sys.stdout, sys.stderr):
+        # A Windows console or a redirected file may not hold every script (Arabic, say):
+        # a character it cannot show becomes "?" rather than a crash.
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")
     set_language(system_language())
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -224,6 +230,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_with_store(data_dir, args.handler, args)
     except UserError as error:
         print(_("Error: {message}").format(message=error), file=sys.stderr, flush=True)
+        return EXIT_FAILURE
+    except (KeyboardInterrupt, EOFError):
+        print(_("Stopped. Nothing more was done."), file=sys.stderr, flush=True)
         return EXIT_FAILURE
     except sqlite3.Error as error:
         print(

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from desktop.store.drafts import DraftsStore
 from i18n import formatting
 from i18n.errors import UserError
-from i18n.translate import N_, _
+from i18n.languages import LANGUAGE_CODES
+from i18n.translate import N_, _, current_language, set_language
 
 if TYPE_CHECKING:
     from sync.office_key import KeyFileInfo
@@ -33,7 +34,9 @@ def _print(text: str = "") -> None:
 def _read_passphrase(path: Path | None, prompt: str) -> str:
     if path is not None:
         try:
-            return path.read_text(encoding="utf-8").splitlines()[0]
+            # utf-8-sig: Notepad and PowerShell start UTF-8 files with a byte-order mark, which
+            # would otherwise become part of the passphrase.
+            return path.read_text(encoding="utf-8-sig").splitlines()[0]
         except (OSError, UnicodeDecodeError, IndexError) as error:
             raise UserError(
                 N_("The passphrase file {path} could not be read. Check it and try again."),
@@ -135,6 +138,7 @@ def cmd_sign(store: DraftsStore, args: argparse.Namespace) -> int:
             path=args.signature_image,
             reason=error.strerror or error,
         ) from error
+    _confirm_statement(store, args)
     data = office_key.load_key_file(args.data_dir)
     key = office_key.unlock(data, _read_passphrase(args.passphrase_file, _("Passphrase: ")))
     submission = sign_draft(store, args.draft_id, key, _to_png(signature_png), make_pdf=form_pdf)
@@ -155,6 +159,34 @@ def cmd_sign(store: DraftsStore, args: argparse.Namespace) -> int:
             )
         _print(_("Envelope and signed PDF written to {folder}.").format(folder=args.out))
     return EXIT_OK
+
+
+def _confirm_statement(store: DraftsStore, args: argparse.Namespace) -> None:
+    """Show the statement exactly as it will be signed, in its language, and ask to confirm.
+
+    The envelope carries the statement shown to the signer: on the command line that is the
+    text printed here, in the language chosen (by default the one the window last showed it in).
+    """
+    from desktop.form_document import statement_text  # noqa: PLC0415
+    from desktop.signing import relevant_answers  # noqa: PLC0415
+
+    draft = store.get(args.draft_id)
+    language = args.language or draft.statement_language or current_language()
+    set_language(language)
+    form = store.form_for(draft)
+    _print(_("The statement to be signed:"))
+    _print()
+    _print(statement_text(form, relevant_answers(form, draft.answers)))
+    _print()
+    if args.yes:
+        return
+    yes = _("yes")
+    try:
+        answer = input(_("Sign it? Type {yes} and press Enter: ").format(yes=yes))
+    except EOFError:
+        answer = ""
+    if answer.strip().casefold() != yes.casefold():
+        raise UserError(N_("Not signed. Nothing was changed."))
 
 
 def _to_png(data: bytes) -> bytes:
@@ -179,8 +211,9 @@ def _to_png(data: bytes) -> bytes:
 
 def _print_checks(checks: tuple[Check, ...]) -> None:
     for check in checks:
-        mark = "OK  " if check.ok else "FAIL"
-        _print(f"  {mark} {check.code}: {check.render()}")
+        # Translators: the result of one check in "hrcities verify": passed or failed.
+        mark = _("passed") if check.ok else _("FAILED")
+        _print(f"  [{mark}] {check.code}: {check.render()}")
 
 
 def cmd_verify(data_dir: Path, args: argparse.Namespace) -> int:
@@ -275,6 +308,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help=_("a PNG or JPEG picture of the handwritten signature"),
     )
     sign.add_argument("--passphrase-file", type=Path, help=passphrase_help)
+    sign.add_argument(
+        "--language",
+        choices=LANGUAGE_CODES,
+        help=_("language of the statement signed (default: the one it was last shown in)"),
+    )
+    sign.add_argument(
+        "--yes", action="store_true", help=_("sign without asking (the statement is printed)")
+    )
     sign.add_argument(
         "--out", type=Path, help=_("also write the envelope and the signed PDF to this folder")
     )

@@ -52,7 +52,8 @@ def _paragraphs(text: str) -> str:
 def render_value(fdef: FieldDef, value: Any) -> str:
     """One answer as HTML, in the current language's formats."""
     if is_empty(value):
-        return f"<p class='empty'>{html.escape(_('(not answered)'))}</p>"
+        unanswered = _("(not answered)")  # outside the f-string, where the extractor finds it
+        return f"<p class='empty'>{html.escape(unanswered)}</p>"
     options = {o.id: _(o.label) for o in fdef.options}
     kind = fdef.type
     if kind == "long_text":
@@ -68,7 +69,9 @@ def render_value(fdef: FieldDef, value: Any) -> str:
         return f"<ul>{items}</ul>"
     if kind == "year_range" and isinstance(value, dict):
         start, end = value.get("start") or "…", value.get("end") or "…"
-        return f"<p>{html.escape(_('{start} to {end}').format(start=start, end=end))}</p>"
+        # Translators: the years of a mandate, e.g. "2021 to 2026".
+        years = _("{start} to {end}").format(start=isolate(start), end=isolate(end))
+        return f"<p>{html.escape(years)}</p>"
     if kind == "date" and isinstance(value, str):
         try:
             return f"<p>{html.escape(formatting.day(value))}</p>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -131,6 +132,21 @@ class FormView(QWidget):
         for page in self.section_pages:
             for row in page.rows.values():
                 row.setEnabled(False)
+        # Answers of a signed form cannot change, but must stay as readable as when typed:
+        # the disabled (greyed) colours are replaced by the usual ones.
+        palette = self.palette()
+        for role in (
+            QPalette.ColorRole.WindowText,
+            QPalette.ColorRole.Text,
+            QPalette.ColorRole.ButtonText,
+        ):
+            palette.setColor(
+                QPalette.ColorGroup.Disabled,
+                role,
+                palette.color(QPalette.ColorGroup.Active, role),
+            )
+        for page in self.section_pages:
+            page.setPalette(palette)
         return banner
 
     def _make_answers_language(self, session: DraftSession) -> QHBoxLayout:

@@ -50,6 +50,7 @@ class NewPassphrase(QWidget):
         self.second = passphrase_field(self)
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
+        self.hint.setMinimumHeight(3 * self.fontMetrics().lineSpacing())  # room for the advice
         self.first_label, self.second_label = QLabel(self), QLabel(self)
         self.first_label.setBuddy(self.first)
         self.second_label.setBuddy(self.second)
@@ -111,6 +112,7 @@ class CreateKeyDialog(QDialog):
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("createKeyDialog")
+        self.setMinimumWidth(520)
         self.data_dir = data_dir
         self.created: office_key.KeyFileInfo | None = None
         self.explanation = QLabel(self)
@@ -191,6 +193,7 @@ class ChangePassphraseDialog(QDialog):
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("changePassphraseDialog")
+        self.setMinimumWidth(520)
         self.data_dir = data_dir
         self.current = passphrase_field(self)
         self.current_label = QLabel(self)

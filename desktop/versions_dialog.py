@@ -52,7 +52,7 @@ class VersionsDialog(QDialog):
         self.restore_button.clicked.connect(self._restore)
         self.list.currentItemChanged.connect(lambda item, _old: self._show(item))
         for revision in store.revisions(draft_id):
-            item = QListWidgetItem(formatting.moment(revision.saved_at))
+            item = QListWidgetItem(formatting.moment_to_the_second(revision.saved_at))
             item.setData(REVISION_ROLE, revision.id)
             self.list.addItem(item)
         body = QHBoxLayout()

@@ -48,6 +48,12 @@ def moment(value: dt.datetime | str) -> str:
     return format_datetime(when.astimezone(), format="short", locale=cldr())
 
 
+def moment_to_the_second(value: dt.datetime | str) -> str:
+    """A stored moment with seconds, e.g. 23 Nov 2026, 18:02:41 (autosaves a minute apart)."""
+    when = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return format_datetime(when.astimezone(), format="medium", locale=cldr())
+
+
 def day(value: dt.date | str) -> str:
     """A calendar date in the language's long form, e.g. 23 November 2026."""
     when = dt.date.fromisoformat(value) if isinstance(value, str) else value

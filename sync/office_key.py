@@ -724,5 +724,19 @@ def import_backup(data_dir: Path, source: Path, replace: bool = False) -> KeyFil
             path=str(source),
             reason=error.params.get("reason"),
         ) from error
+    path = key_path(data_dir)
+    if path.exists():
+        existing = _read_small(path)
+        # An older backup of the same key may be locked by an older passphrase: the file in use
+        # is kept aside rather than overwritten, so neither passphrase's file is ever lost.
+        if existing != data and _kid_or_none(existing) == info.kid:
+            _keep_aside(path, existing)
     save_key_file(data_dir, data, replace=replace)
     return info
+
+
+def _kid_or_none(data: bytes) -> str | None:
+    try:
+        return read_key_file(data).kid
+    except DamagedKeyFile:
+        return None

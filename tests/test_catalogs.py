@@ -159,3 +159,15 @@ def test_findings_with_plural_forms_are_translated(code: str) -> None:
         shown = finding("motivations", code_name, **params).render(_, ngettext)
         assert shown not in (singular.format(**params), plural.format(**params)), code_name
         assert "100" in shown
+
+
+def test_no_translated_text_hides_inside_an_f_string() -> None:
+    """The extractor cannot see _() inside an f-string: such texts would never be translated."""
+    hidden = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for package in ("desktop", "sync", "schemas", "i18n")
+        for path in (ROOT / package).rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"""f["'].*\{[^}]*\b_\(\s*["']""", line)
+    ]
+    assert hidden == []

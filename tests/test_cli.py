@@ -213,3 +213,10 @@ def test_an_unusable_data_folder_is_an_error_not_a_traceback(
     blocker.write_text("not a folder", encoding="utf-8")
     assert run(blocker / "data", "drafts", "list") == 1
     assert "could not be used" in capsys.readouterr().err
+
+
+def test_a_deeply_nested_file_is_refused_not_a_crash(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "deep.json"
+    source.write_text("[" * 100000, encoding="utf-8")
+    assert run(tmp_path / "data", "drafts", "import", str(source)) == 1
+    assert "Error: " in capsys.readouterr().err

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
+import json
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -317,3 +318,18 @@ def test_emptying_the_trash_keeps_what_signed_forms_use(store: DraftsStore) -> N
     store.empty_trash()
     assert store.attachment_bytes(hashlib.sha256(png).hexdigest()) == png
     assert store.attachment_bytes(hashlib.sha256(b"%PDF").hexdigest()) == b"%PDF"
+
+
+def test_answers_set_aside_keep_their_files_and_travel_in_draft_files(store: DraftsStore) -> None:
+    from desktop.store.draft_files import export_draft, import_draft  # noqa: PLC0415
+
+    ref = store.add_attachment_bytes(PDF, "old-annex.pdf")
+    draft = store.create({"lrg_name": "Quito"}, set_aside={"old_question": {"documents": [ref]}})
+    other = store.create({"lrg_name": "x"})
+    store.trash(other.id)
+    store.empty_trash()
+    assert store.attachment_bytes(ref["sha256"]) == PDF, "set-aside files are not thrown away"
+    document = export_draft(store, draft.id)
+    assert ref["sha256"] in document["files"]
+    copy = import_draft(store, json.dumps(document)).draft
+    assert copy.set_aside == {"old_question": {"documents": [ref]}}

@@ -434,9 +434,13 @@ def test_a_full_disk_never_loses_the_typed_text(launch, qtbot) -> None:
     assert window.isVisible(), "Cancel keeps the window and the text"
     assert window.session.answers["vision"] == text
     assert "could not be saved" in choices[0]
-    window.store.db.execute("PRAGMA max_page_count = 1073741823")  # space again
 
-    QTimer.singleShot(100, lambda: answer(QMessageBox.StandardButton.Retry))
+    def free_space_then_retry() -> None:
+        window.store.db.execute("PRAGMA max_page_count = 1073741823")  # space again
+        answer(QMessageBox.StandardButton.Retry)
+
+    QTimer.singleShot(100, free_space_then_retry)
     window.show_home()
+    assert len(choices) == 2, "the disk was still full: the user was asked again"
     assert window.session is None
     assert window.store.get(draft_id).answers["vision"] == text

@@ -27,6 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from joserfc.jwk import ECKey
 
+from sync import office_key
 from sync.certificate import kid_named_in
 from sync.jose import b64url_decode, b64url_encode, fingerprint_groups, thumbprint
 from sync.office_key import (
@@ -737,3 +738,21 @@ def test_the_office_name_is_a_weak_passphrase() -> None:
 
 def test_a_very_long_passphrase_is_scored() -> None:
     assert passphrase_hint(" ".join([PASSPHRASE] * 10)).acceptable
+
+
+def test_importing_an_older_backup_of_the_same_key_keeps_the_current_file(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    _key, data = office_key.create_key(
+        "Mairie", "first long passphrase here", kdf=office_key.TEST_KDF
+    )
+    office_key.save_key_file(data_dir, data)
+    backup = tmp_path / "backup.json"
+    office_key.export_backup(data_dir, backup)
+    changed = office_key.change_passphrase(
+        data, "first long passphrase here", "second long passphrase here", kdf=office_key.TEST_KDF
+    )
+    office_key.save_key_file(data_dir, changed, replace=True)
+    office_key.import_backup(data_dir, backup)
+    kept = [p.read_bytes() for p in (data_dir / "keys").glob("office-key.replaced-*.json")]
+    assert changed in kept, "the file with the newer passphrase is kept aside"
+    office_key.unlock(office_key.load_key_file(data_dir), "first long passphrase here")

@@ -85,7 +85,7 @@ def test_the_command_line_signs_and_verifies(office, tmp_path: Path, capsys) -> 
     secret = tmp_path / "passphrase.txt"
     secret.write_text("wrong words entirely here\n", encoding="utf-8")
     base = ["--data-dir", str(data_dir)]
-    sign = [*base, "sign", draft.id, "--signature-image", str(signature)]
+    sign = [*base, "sign", draft.id, "--signature-image", str(signature), "--yes"]
     assert main([*sign, "--passphrase-file", str(secret)]) == 1
     assert "passphrase" in capsys.readouterr().err.lower()
     secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
@@ -279,5 +279,33 @@ def test_escape_while_the_key_unlocks_does_not_sign_behind_the_users_back(office
         dialog.reject()
         assert not dialog.isVisible()
         assert store.submission_for(draft.id) is None
+    finally:
+        store.close()
+
+
+def test_signing_on_the_command_line_shows_the_statement_and_asks(
+    office, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    data_dir, _key = office
+    store = DraftsStore.open(data_dir)
+    draft = store.create(complete_answers())
+    store.close()
+    signature = tmp_path / "signature.png"
+    signature.write_bytes(PNG_1PX)
+    secret = tmp_path / "passphrase.txt"
+    secret.write_bytes(b"\xef\xbb\xbf" + PASSPHRASE.encode() + b"\r\n")  # as Notepad writes it
+    sign = ["--data-dir", str(data_dir), "sign", draft.id, "--signature-image", str(signature)]
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    assert main([*sign, "--passphrase-file", str(secret), "--language", "fr"]) == 1
+    shown = capsys.readouterr()
+    assert "Je soussigné(e), Hendy Siswanto" in shown.out
+    assert DraftsStore.open(data_dir).get(draft.id).status == "draft"
+    monkeypatch.setattr("builtins.input", lambda prompt: "oui")
+    assert main([*sign, "--passphrase-file", str(secret), "--language", "fr"]) == 0
+    store = DraftsStore.open(data_dir)
+    try:
+        payload = verify_submission(store, store.submission_for(draft.id).envelope).envelope.payload
+        assert payload["statement_language"] == "fr"
+        assert payload["statement"].startswith("Je soussigné(e), Hendy Siswanto")
     finally:
         store.close()

@@ -62,7 +62,9 @@ def export_draft(store: DraftsStore, draft_id: str) -> dict[str, Any]:
         "set_aside": draft.set_aside,
         "files": {
             sha256: base64.b64encode(store.attachment_bytes(sha256)).decode("ascii")
-            for sha256 in sorted(referenced_hashes(draft.answers))
+            for sha256 in sorted(
+                referenced_hashes(draft.answers) | referenced_hashes(draft.set_aside)
+            )
         },
     }
 
@@ -97,6 +99,8 @@ def parse_draft_document(text: str) -> dict[str, Any]:
     """Read a draft file's text: a draft document, or a bare object of answers."""
     try:
         document = json.loads(text)
+    except RecursionError as error:
+        raise DraftFileError(N_("This file is nested too deeply to be a draft.")) from error
     except json.JSONDecodeError as error:
         raise DraftFileError(
             N_("This file is not valid JSON (line {line}, column {column}): {reason}."),
@@ -142,7 +146,13 @@ def import_draft(store: DraftsStore, text: str) -> ImportResult:
             paths=", ".join(f.path or "answers" for f in structural),
         )
     files = _decode_files(document)
-    missing = referenced_hashes(answers) - set(files)
+    set_aside = document.get("set_aside") or {}
+    if not isinstance(set_aside, dict):
+        raise DraftFileError(
+            N_("The answers in this file do not fit the form: {paths}. Correct them and retry."),
+            paths="set_aside",
+        )
+    missing = (referenced_hashes(answers) | referenced_hashes(set_aside)) - set(files)
     if missing:
         raise DraftFileError(N_("This draft file names attached files that are not in it."))
     with transaction(store.db):
@@ -155,5 +165,6 @@ def import_draft(store: DraftsStore, text: str) -> ImportResult:
             language=document.get("language")
             if isinstance(document.get("language"), str)
             else None,
+            set_aside=set_aside,
         )
     return ImportResult(draft=draft, report=report)

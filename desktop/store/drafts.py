@@ -330,10 +330,12 @@ class DraftsStore:
     def create(
         self,
         answers: Mapping[str, Any] | None = None,
+        *,
         form_id: str = DEFAULT_FORM_ID,
         language: str | None = None,
         corrects: str | None = None,
         form_version: str | None = None,
+        set_aside: Mapping[str, Any] | None = None,
     ) -> Draft:
         """A new draft of the newest form version (or the given one), saved at once."""
         form = (
@@ -348,7 +350,7 @@ class DraftsStore:
             self.db.execute(
                 "INSERT INTO drafts (id, form_id, form_version, language, status, answers, "
                 "set_aside, name, country, completion, corrects, created_at, updated_at) "
-                "VALUES (:id, :form_id, :form_version, :language, :status, :answers, '{}', "
+                "VALUES (:id, :form_id, :form_version, :language, :status, :answers, :set_aside, "
                 ":name, :country, :completion, :corrects, :now, :now)",
                 {
                     "id": draft_id,
@@ -357,6 +359,7 @@ class DraftsStore:
                     "language": language,
                     "status": DRAFT,
                     "answers": _dumps(values),
+                    "set_aside": _dumps(dict(set_aside or {})),
                     "name": _listed_text(values, "lrg_name"),
                     "country": _listed_text(values, "country"),
                     "completion": validate(form, values).overall.fraction,
@@ -577,8 +580,10 @@ class DraftsStore:
             for sha256 in row
             if sha256
         }
+        # Answers set aside by a form migration are kept with their files too.
         for (answers,) in self.db.execute(
-            "SELECT answers FROM drafts UNION ALL SELECT answers FROM revisions"
+            "SELECT answers FROM drafts UNION ALL SELECT set_aside FROM drafts "
+            "UNION ALL SELECT answers FROM revisions"
         ):
             used |= referenced_hashes(json.loads(answers))
         for (sha256,) in list(self.db.execute("SELECT sha256 FROM blobs")):
