@@ -22,13 +22,23 @@ def sync_folder(folder: Path) -> None:
         os.close(handle)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`, all or nothing; raises OSError (the caller says it plainly)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_atomically(path: Path, data: bytes, *, private: bool = False) -> None:
+    """Replace `path` with `data`, all or nothing; raises OSError (the caller says it plainly).
+
+    `private` files (the office key) are readable by their owner only, and their folder is
+    made when missing; anything else gets the permissions a new file normally gets, in a
+    folder that must exist (a mistyped export path is an error, not a new folder).
+    """
+    if private:
+        path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
     )
     try:
+        if not private:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()

@@ -630,7 +630,7 @@ def _access_error(path: Path, error: OSError, *, writing: bool) -> KeyFileAccess
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder: the path holds the old or new bytes."""
     try:
-        write_atomically(path, data)
+        write_atomically(path, data, private=True)
     except OSError as error:
         raise _access_error(path, error, writing=True) from error
 

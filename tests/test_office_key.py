@@ -756,3 +756,15 @@ def test_importing_an_older_backup_of_the_same_key_keeps_the_current_file(tmp_pa
     kept = [p.read_bytes() for p in (data_dir / "keys").glob("office-key.replaced-*.json")]
     assert changed in kept, "the file with the newer passphrase is kept aside"
     office_key.unlock(office_key.load_key_file(data_dir), "first long passphrase here")
+
+
+def test_exports_are_readable_files_and_a_missing_folder_is_an_error(tmp_path: Path) -> None:
+    from sync.durable import write_atomically  # noqa: PLC0415
+
+    write_atomically(tmp_path / "form.pdf", b"%PDF")
+    assert (tmp_path / "form.pdf").stat().st_mode & 0o044, "others may read an exported PDF"
+    with pytest.raises(FileNotFoundError):
+        write_atomically(tmp_path / "typo" / "form.pdf", b"%PDF")
+    assert not (tmp_path / "typo").exists()
+    write_atomically(tmp_path / "keys" / "office-key.json", b"{}", private=True)
+    assert (tmp_path / "keys" / "office-key.json").stat().st_mode & 0o077 == 0
