@@ -490,3 +490,28 @@ def test_a_database_of_an_older_app_gets_the_newer_migrations_and_keeps_its_draf
         assert store.get("old").statement_language == "ar"
     finally:
         store.close()
+
+
+def test_a_clock_set_years_back_neither_stops_backups_nor_restores_an_old_one(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    store = DraftsStore.open(data_dir, clock=Clock(T0))
+    try:
+        draft = store.create(JEMBER)
+        for hours in range(BACKUPS_KEPT):
+            take_backup(store.db, data_dir, T0 + hours * HOUR)
+        wrong = T0.replace(year=2009)  # the CMOS battery died
+        store.save(draft.id, {**JEMBER, "vision": "Written after the clock went wrong"})
+        newest = take_backup(store.db, data_dir, wrong)
+        assert list_backups(data_dir)[0] == newest, "the newest backup is the last one taken"
+        assert len(list_backups(data_dir)) == BACKUPS_KEPT
+    finally:
+        store.close()
+    corrupt(data_dir / DATABASE_NAME, random.Random(SEED + 11))
+    reopened = DraftsStore.open(data_dir, clock=Clock(wrong))
+    try:
+        assert reopened.open_report.restored_from == newest
+        assert reopened.get(draft.id).answers["vision"] == "Written after the clock went wrong"
+    finally:
+        reopened.close()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.store.schema_migrations import apply_migrations
+from i18n import formatting
 from i18n.translate import _
 from sync.durable import sync_folder
 
@@ -81,7 +82,9 @@ class OpenReport:
                 "The drafts file was damaged and could not be read. It has been kept as "
                 "{damaged}, and your drafts were restored from the automatic backup of "
                 "{when}. Check your latest changes: anything typed after that time is missing."
-            ).format(damaged=self.damaged_file, when=backup_time(self.restored_from))
+            ).format(
+                damaged=self.damaged_file, when=formatting.moment(backup_time(self.restored_from))
+            )
         return _(
             "The drafts file was damaged and could not be read, and there was no backup to "
             "restore. It has been kept as {damaged}: ask a technician to try to recover it. "
@@ -175,17 +178,28 @@ def backup_folder(data_dir: Path) -> Path:
     return data_dir / BACKUP_FOLDER
 
 
+def _sequence(backup: Path) -> int:
+    """The backup's place in the order they were taken (names: drafts-<sequence>-<UTC time>)."""
+    head = backup.stem.removeprefix(BACKUP_PREFIX).split("-", 1)[0]
+    return int(head) if head.isdigit() and len(head) < 10 else 0
+
+
 def list_backups(data_dir: Path) -> list[Path]:
-    """Backups, newest first (their names carry the UTC time they were taken)."""
+    """Backups, newest first, by the order they were taken, not by the clock's time.
+
+    Old shared PCs lose their clock (a flat CMOS battery): ordered by time, a backup taken
+    "in 2009" would sort oldest and be deleted at once, and recovery would pick an old one.
+    """
     folder = backup_folder(data_dir)
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{BACKUP_PREFIX}*.sqlite3"), reverse=True)
+    found = folder.glob(f"{BACKUP_PREFIX}*.sqlite3")
+    return sorted(found, key=lambda path: (_sequence(path), path.name), reverse=True)
 
 
 def backup_time(backup: Path) -> dt.datetime:
-    """When a backup was taken, read from its name."""
-    stamp = backup.stem.removeprefix(BACKUP_PREFIX)
+    """When a backup was taken (by the computer's clock then), read from its name."""
+    stamp = backup.stem.removeprefix(BACKUP_PREFIX).rsplit("-", 1)[-1]
     return dt.datetime.strptime(stamp, _STAMP).replace(tzinfo=dt.UTC)
 
 
@@ -242,7 +256,9 @@ def take_backup(db: sqlite3.Connection, data_dir: Path, now: dt.datetime | None 
     moment = now or utc_now()
     folder = backup_folder(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{BACKUP_PREFIX}{moment.strftime(_STAMP)}.sqlite3"
+    existing = list_backups(data_dir)
+    sequence = _sequence(existing[0]) + 1 if existing else 1
+    target = folder / f"{BACKUP_PREFIX}{sequence:06d}-{moment.strftime(_STAMP)}.sqlite3"
     partial = target.with_name(target.name + ".partial")
     with contextlib.closing(sqlite3.connect(partial)) as copy:
         db.backup(copy)
@@ -262,7 +278,7 @@ def backup_if_due(
     """Take a backup unless one was taken less than an hour ago; return it when taken."""
     moment = now or utc_now()
     backups = list_backups(data_dir)
-    # A backup stamped in the future (the clock was wrong) does not hold back new ones.
+    # A clock that jumped (back or forward) does not hold back new ones.
     if backups and dt.timedelta(0) <= moment - backup_time(backups[0]) < BACKUP_INTERVAL:
         return None
     return take_backup(db, data_dir, moment)
