@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QLocale, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.background import run_in_background
@@ -31,6 +31,16 @@ def make_application() -> QApplication:
     return app
 
 
+def first_start_language() -> str:
+    """The computer's interface language when the app speaks it (Qt asks the system itself:
+    on Windows the environment says nothing about it), else what the environment says."""
+    for name in QLocale.system().uiLanguages():
+        found = supported(name)
+        if found:
+            return found
+    return system_language()
+
+
 def open_window(data_dir: Path) -> MainWindow:
     """Open the store and the window, back at the draft of last time when there was one."""
     store = DraftsStore.open(data_dir)
@@ -38,7 +48,7 @@ def open_window(data_dir: Path) -> MainWindow:
     settings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
     app = make_application()
     switcher = app.findChild(LanguageSwitcher) or LanguageSwitcher(app)
-    switcher.apply(supported(str(settings.value("language", ""))) or system_language())
+    switcher.apply(supported(str(settings.value("language", ""))) or first_start_language())
     window = MainWindow(store, settings, switcher.apply)
     last = store.last_opened()
     if last is not None:

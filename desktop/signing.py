@@ -22,7 +22,6 @@ from schemas.forms import FormDefinition
 from schemas.validation import is_empty, is_relevant, validate
 from sync.envelope import build_payload, sign_envelope
 from sync.office_key import OfficeKey
-from sync.signed_pdf import sign_pdf
 from sync.verify import VerificationReport, verify_envelope
 
 SIGNATURE_MEDIA_TYPE = "image/png"
@@ -153,6 +152,8 @@ def sign_draft(
     submission_id = check.envelope.payload["submission_id"]
     signed_pdf = None
     if make_pdf is not None:
+        from sync.signed_pdf import sign_pdf  # noqa: PLC0415 - pyHanko loads in a blink only once
+
         block = SignedBlock(
             signer_name=answers["signer_name"],
             signer_position=answers["signer_position"],

@@ -6,6 +6,7 @@ changes nothing and leaves the screen as it was, drawn signature included, to tr
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -45,6 +46,8 @@ class SigningDialog(QDialog):
         self.data_dir = data_dir
         self.submission: Submission | None = None
         self._busy = False
+        # The PDF-signing library takes a moment to load: it loads while the signer draws.
+        run_in_background(lambda: importlib.import_module("sync.signed_pdf"))
         self.heading = QLabel(self)
         look.make_title(self.heading)
         self.statement = QLabel(self)
