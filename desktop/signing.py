@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from desktop.form_document import SignedBlock, statement_text
+from desktop.store.attachments import attachment_refs
 from desktop.store.database import iso, utc_now
 from desktop.store.drafts import DRAFT, DraftLocked, DraftsStore, Submission
 from i18n.errors import UserError
@@ -55,24 +56,6 @@ def relevant_answers(form: FormDefinition, answers: Mapping[str, Any]) -> dict[s
         for fdef in form.fields()
         if fdef.id in answers and is_relevant(fdef, answers) and not is_empty(answers[fdef.id])
     }
-
-
-def attachment_refs(value: Any) -> list[dict[str, Any]]:
-    """Every attachment reference inside the answers, once per file (by SHA-256), in order."""
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("sha256"), str) and "media_type" in node:
-                found.setdefault(node["sha256"], dict(node))
-            for item in node.values():
-                walk(item)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(value)
-    return list(found.values())
 
 
 def verify_submission(

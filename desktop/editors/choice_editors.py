@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from babel import Locale
@@ -24,15 +25,19 @@ from schemas.countries import country_codes
 from schemas.forms import FieldDef
 
 
-def country_names(language: str) -> list[tuple[str, str]]:
-    """(code, name) of every country, named and sorted by the rules of `language`."""
+@cache
+def country_names(language: str) -> tuple[tuple[str, str], ...]:
+    """(code, name) of every country, named and sorted by the rules of `language`.
+
+    Kept per language: every country picker of every opened form shares one sorted list.
+    """
     try:
         names = Locale.parse(language).territories
     except (ValueError, TypeError):
         names = Locale("en").territories
     collator = QCollator(QLocale(language))
     pairs = [(code, names.get(code, code)) for code in country_codes()]
-    return sorted(pairs, key=lambda pair: collator.sortKey(pair[1]))
+    return tuple(sorted(pairs, key=lambda pair: collator.sortKey(pair[1])))
 
 
 @register("country")

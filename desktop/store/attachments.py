@@ -120,15 +120,24 @@ def load_blob(db: sqlite3.Connection, sha256: str) -> bytes:
     return bytes(row[0])
 
 
+def attachment_refs(value: Any) -> list[dict[str, Any]]:
+    """Every attachment reference inside a set of answers, once per file (by SHA-256), in order."""
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("sha256"), str):
+                found.setdefault(node["sha256"], dict(node))
+            for item in node.values():
+                walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(value)
+    return list(found.values())
+
+
 def referenced_hashes(value: Any) -> set[str]:
     """Every attachment hash named anywhere inside a set of answers."""
-    found: set[str] = set()
-    if isinstance(value, dict):
-        if isinstance(value.get("sha256"), str):
-            found.add(value["sha256"])
-        for item in value.values():
-            found |= referenced_hashes(item)
-    elif isinstance(value, list):
-        for item in value:
-            found |= referenced_hashes(item)
-    return found
+    return {ref["sha256"] for ref in attachment_refs(value)}
