@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from functools import cache
 
 from babel import Locale
@@ -68,3 +69,39 @@ def number(value: int | float) -> str:
 def percent(fraction: float) -> str:
     """A share as a whole percentage, e.g. 75 %."""
     return format_percent(fraction, format="#,##0%", locale=cldr())
+
+
+# Bidirectional embeddings, overrides and isolates: inside a value read from a file they can make
+# a terminal or a label show text in another order than it is (a fake "passed" read backwards).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Control characters, and line and paragraph separators (category Zl, Zp).
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def printable(value: object, *, multiline: bool = False) -> str:
+    """A value read from a file (an envelope, a draft, a request) made safe to show.
+
+    Control characters (an escape sequence can rewrite a terminal line: 58 bytes in a header
+    could print a fake "Everything checked is in order"), bidirectional controls and line or
+    paragraph separators are written as visible escapes such as ``\\x1b`` or ``\\u202e``;
+    line breaks stay with `multiline`. Letters, spaces of every kind and joiners are kept, so
+    names in every script read as typed. Every text shown from a file goes through here, on
+    the command line and in the window, before any `isolate`.
+    """
+    text = str(value)
+    out = []
+    for char in text:
+        if (multiline and char == "\n") or (
+            char not in _BIDI_CONTROLS and unicodedata.category(char) not in _ESCAPED_CATEGORIES
+        ):
+            out.append(char)
+        else:
+            out.append(_escape(char))
+    return "".join(out)
