@@ -127,7 +127,7 @@ class DraftSession:
             listener()
 
     def save_now(self) -> None:
-        """Save synchronously (on close or before leaving the draft)."""
+        """Save synchronously (on close or before leaving the draft): a revision of its own."""
         generation, answers = self.snapshot()
-        result = self.store.save(self.draft_id, answers)
+        result = self.store.save(self.draft_id, answers, new_revision=True)
         self.mark_saved(generation, result.saved_at)

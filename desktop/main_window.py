@@ -216,6 +216,7 @@ class MainWindow(QMainWindow):
             return
         self.session = DraftSession(self.store, draft)
         self.autosave = Autosave(self.session, self)
+        self.autosave.changed.connect(self._show_unsaved)
         self.autosave.saving.connect(lambda: self.save_status.setText(_("Saving…")))
         self.autosave.saved.connect(lambda _when: self._saved())
         self.autosave.failed.connect(self._on_save_failed)
@@ -359,11 +360,20 @@ class MainWindow(QMainWindow):
         self._save_error = None
         self._show_saved()
 
+    def _show_unsaved(self) -> None:
+        """Between a change and its save the status bar never claims "Saved"."""
+        if self._save_error is None:
+            look.set_tone(self.save_status, "")
+            self.save_status.setText(_("Unsaved changes"))
+
     def _show_saved(self) -> None:
         if self.session is None:
             return
         if self._save_error is not None and self.session.dirty:
             self._on_save_failed(self._save_error)
+            return
+        if self.session.dirty:
+            self._show_unsaved()
             return
         look.set_tone(self.save_status, "")
         self.save_status.setText(

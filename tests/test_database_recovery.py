@@ -515,3 +515,77 @@ def test_a_clock_set_years_back_neither_stops_backups_nor_restores_an_old_one(
         assert reopened.get(draft.id).answers["vision"] == "Written after the clock went wrong"
     finally:
         reopened.close()
+
+
+OPEN_AT_ONCE = """
+import sys, time
+from pathlib import Path
+from desktop.store.drafts import DraftsStore
+start = float(sys.argv[2])
+while time.time() < start:
+    pass
+store = DraftsStore.open(Path(sys.argv[1]))
+store.create({"lrg_name": "opened at once"})
+store.close()
+"""
+
+
+def test_processes_opening_a_new_data_folder_at_the_same_moment_all_succeed(
+    tmp_path: Path,
+) -> None:
+    """The window and a command started beside it both create the schema: before the fix the
+    second got "table drafts already exists" or "database is locked" as a raw traceback."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    rounds, together = 6, 3
+    for number in range(rounds):
+        folder = tmp_path / f"new-{number}"
+        start = time.time() + 0.8  # every process is started and waiting by then
+        children = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPEN_AT_ONCE, str(folder), str(start)],
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _child in range(together)
+        ]
+        errors = [child.communicate(timeout=60)[1] for child in children]
+        assert [child.returncode for child in children] == [0] * together, errors
+        store = DraftsStore.open(folder)
+        try:
+            assert len(store.list()) == together
+        finally:
+            store.close()
+
+
+def test_a_drafts_file_held_too_long_by_another_process_is_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database, "LOCK_WAIT_SECONDS", 0.2)
+    holder = sqlite3.connect(tmp_path / DATABASE_NAME, isolation_level=None)
+    holder.execute("PRAGMA journal_mode = WAL")
+    holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a long write
+    try:
+        with pytest.raises(database.DatabaseBusy) as at_open:
+            database.open_database(tmp_path)  # the schema cannot be made meanwhile
+        holder.execute("ROLLBACK")
+        store = DraftsStore.open(tmp_path)
+        draft = store.create({"lrg_name": "Kaolack"})
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(database.DatabaseBusy) as at_write:
+                store.create({"lrg_name": "Kaolack"})
+            with pytest.raises(database.DatabaseBusy):
+                store.save(draft.id, {"lrg_name": "Kaolack 2"})
+            assert store.get(draft.id).answers == {"lrg_name": "Kaolack"}, "reading still works"
+        finally:
+            store.close()
+    finally:
+        holder.close()
+    for caught in (at_open, at_write):
+        message = str(caught.value)
+        assert "another hrcities window or command" in message
+        assert str(tmp_path / DATABASE_NAME) in message
+        assert "Nothing was changed" in message

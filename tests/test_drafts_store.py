@@ -37,11 +37,12 @@ PDF = b"%PDF-1.7\n" + b"0" * 100
 class Clock:
     """A clock the test moves by hand, so ordering by time is exact."""
 
-    def __init__(self) -> None:
+    def __init__(self, step: dt.timedelta = dt.timedelta(seconds=1)) -> None:
         self.now = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+        self.step = step
 
     def __call__(self) -> dt.datetime:
-        self.now += dt.timedelta(seconds=1)
+        self.now += self.step
         return self.now
 
 
@@ -80,8 +81,29 @@ def test_save_updates_answers_listing_and_history(clocked: DraftsStore) -> None:
     assert stored.answers == {"lrg_name": "Quito", "country": "EC", "inhabitants": 2800000}
     assert stored.updated_at == result.saved_at
     assert clocked.list()[0].name == "Quito"
-    assert len(clocked.revisions(draft.id)) == 2
+    history = clocked.revisions(draft.id)
+    assert len(history) == 1, "a save a second after the last one updates the newest revision"
+    assert clocked.revision_answers(history[0].id) == stored.answers
     assert [f.path for f in result.report.wrong] == []
+
+
+def test_steady_typing_makes_one_revision_per_minute_not_one_per_save(tmp_path: Path) -> None:
+    clock = Clock(step=dt.timedelta(seconds=1))
+    store = DraftsStore.open(tmp_path, clock=clock)
+    try:
+        draft = store.create()
+        for second in range(1, 150):  # a save every second for two and a half minutes
+            store.save(draft.id, {"vision": "word " * second})
+        history = store.revisions(draft.id)
+        assert len(history) == 3, [r.saved_at for r in history]
+        assert store.revision_answers(history[0].id) == store.get(draft.id).answers
+        store.save(draft.id, {"vision": "kept apart"}, new_revision=True)
+        assert len(store.revisions(draft.id)) == 4, "an explicit save starts a revision"
+        clock.now -= dt.timedelta(hours=2)  # the PC's clock was put back
+        store.save(draft.id, {"vision": "after the clock jumped"})
+        assert len(store.revisions(draft.id)) == 5, "a clock gone back starts a revision"
+    finally:
+        store.close()
 
 
 def test_saving_the_same_answers_writes_nothing(clocked: DraftsStore) -> None:
@@ -93,9 +115,8 @@ def test_saving_the_same_answers_writes_nothing(clocked: DraftsStore) -> None:
     assert len(clocked.revisions(draft.id)) == 1
 
 
-def test_only_the_last_fifty_revisions_are_kept_and_any_can_be_restored(
-    clocked: DraftsStore,
-) -> None:
+def test_only_the_last_fifty_revisions_are_kept_and_any_can_be_restored(tmp_path: Path) -> None:
+    clocked = DraftsStore.open(tmp_path, clock=Clock(step=dt.timedelta(minutes=2)))
     draft = clocked.create()
     for number in range(REVISIONS_KEPT + 10):
         clocked.save(draft.id, {"vision": f"Version {number}"})
@@ -109,6 +130,7 @@ def test_only_the_last_fifty_revisions_are_kept_and_any_can_be_restored(
     assert clocked.revision_answers(newest.id) == {"vision": f"Version {REVISIONS_KEPT + 9}"}
     with pytest.raises(DraftNotFound):
         clocked.restore_revision(draft.id, 10**9)
+    clocked.close()
 
 
 def test_duplicate_is_a_separate_draft(clocked: DraftsStore) -> None:

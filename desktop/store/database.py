@@ -14,13 +14,15 @@ import os
 import secrets
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.store.schema_migrations import apply_migrations
 from i18n import formatting
-from i18n.translate import _
+from i18n.errors import UserError
+from i18n.translate import N_, _
 from sync.durable import sync_folder
 
 DATABASE_NAME = "drafts.sqlite3"
@@ -41,6 +43,12 @@ _DAMAGE_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 
 class DatabaseDamaged(sqlite3.DatabaseError):
     """The file is not a database, or fails SQLite's integrity check."""
+
+
+class DatabaseBusy(UserError):
+    """Another hrcities (a window, a command) kept the drafts file busy longer than we wait."""
+
+    code = "database_busy"
 
 
 def is_damage(error: sqlite3.DatabaseError) -> bool:
@@ -110,6 +118,31 @@ def check_whole(path: Path) -> None:
         raise DatabaseDamaged(result[0] if result else "quick_check gave no answer")
 
 
+def is_busy(error: sqlite3.Error) -> bool:
+    """Whether an error means another connection holds the file (not that the file is bad)."""
+    return (getattr(error, "sqlite_errorcode", 0) & 0xFF) in (
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    ) or "locked" in str(error)
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> None:
+    """Set WAL mode, waiting for another process that is creating the same new file.
+
+    Changing the journal mode does not wait through SQLite's busy handler: a second process
+    opening a brand-new data folder at the same moment gets "database is locked" at once.
+    """
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not is_busy(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open one SQLite file with the settings the store relies on (check it first).
 
@@ -121,7 +154,7 @@ def connect(path: Path) -> sqlite3.Connection:
         path, isolation_level=None, timeout=LOCK_WAIT_SECONDS, check_same_thread=False
     )
     try:
-        conn.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(conn)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
@@ -246,9 +279,33 @@ def open_database(
         if restored is not None:
             _restore(restored, path)
         report = OpenReport(damaged_file=damaged, restored_from=restored, reason=str(error))
-    db = connect(path)
-    apply_migrations(db, iso(moment))
+    try:
+        db = connect(path)
+    except sqlite3.OperationalError as error:
+        if is_busy(error):
+            raise busy_error(path) from error
+        raise
+    try:
+        apply_migrations(db, iso(moment))
+    except sqlite3.OperationalError as error:
+        db.close()
+        if is_busy(error):
+            raise busy_error(path) from error
+        raise
     return db, report
+
+
+def busy_error(path: Path) -> DatabaseBusy:
+    """The message when another process holds the drafts file past our wait."""
+    return DatabaseBusy(
+        N_(
+            "The drafts file {path} is busy: another hrcities window or command is using it "
+            "and did not let go within {seconds} seconds. Wait for it to finish (or close it), "
+            "then try again. Nothing was changed."
+        ),
+        path=str(path),
+        seconds=LOCK_WAIT_SECONDS,
+    )
 
 
 def take_backup(db: sqlite3.Connection, data_dir: Path, now: dt.datetime | None = None) -> Path:

@@ -28,8 +28,11 @@ from desktop.store.attachments import (
     store_blob,
 )
 from desktop.store.database import (
+    DATABASE_NAME,
     OpenReport,
     backup_if_due,
+    busy_error,
+    is_busy,
     iso,
     open_database,
     transaction,
@@ -48,6 +51,9 @@ from schemas.migration import MigrationError, migrate
 from schemas.validation import ValidationReport, validate
 
 REVISIONS_KEPT = 50
+# Autosave runs every second while someone types; one revision per burst of typing (saves less
+# than this apart update the newest revision) keeps 50 revisions worth going back to.
+REVISION_INTERVAL = dt.timedelta(seconds=60)
 DRAFT = "draft"
 SIGNED = "signed"
 # Statuses as shown to people; later issues add queued, sent and received.
@@ -66,6 +72,12 @@ class DraftLocked(UserError):
     """The draft is signed (or later): it is never edited, only corrected by a new draft."""
 
     code = "draft_locked"
+
+
+class StoreUnavailable(UserError):
+    """The drafts file refused a change (read-only, disk full, unplugged)."""
+
+    code = "store_unavailable"
 
 
 class SaveFailed(UserError):
@@ -214,10 +226,30 @@ def _locked(method: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with args[0]._lock:  # type: ignore[attr-defined]
-            return method(*args, **kwargs)
+        store = args[0]
+        with store._lock:  # type: ignore[attr-defined]
+            try:
+                return method(*args, **kwargs)
+            except sqlite3.OperationalError as error:
+                # Whatever a store method was doing, a refused file is a message, not a crash.
+                raise _unavailable(store.data_dir, error) from error  # type: ignore[attr-defined]
 
     return wrapper
+
+
+def _unavailable(data_dir: Path, error: sqlite3.OperationalError) -> UserError:
+    """A busy file (another hrcities) or a refused one (read-only, full, unplugged)."""
+    path = data_dir / DATABASE_NAME
+    if is_busy(error):
+        return busy_error(path)
+    return StoreUnavailable(
+        N_(
+            "The drafts file {path} could not be changed ({reason}). Nothing was changed. Check "
+            "that the disk is connected, not full and not read-only, then try again."
+        ),
+        path=str(path),
+        reason=str(error),
+    )
 
 
 class DraftsStore:
@@ -414,24 +446,39 @@ class DraftsStore:
     # Saving ------------------------------------------------------------------------------
 
     @_locked
-    def save(self, draft_id: str, answers: Mapping[str, Any]) -> SaveResult:
+    def save(
+        self, draft_id: str, answers: Mapping[str, Any], *, new_revision: bool = False
+    ) -> SaveResult:
         """Store the answers as typed so far; a committed transaction when this returns.
 
-        A disk that refuses the write (full, unplugged, read-only) raises SaveFailed, which
-        says so in the user's language; nothing half-written stays (the transaction rolls back).
+        The save becomes the newest revision, or updates it when that one is less than
+        `REVISION_INTERVAL` old (steady typing); `new_revision` always starts one (restoring an
+        earlier version must not overwrite the state it replaces). A disk that refuses the
+        write (full, unplugged, read-only) raises SaveFailed, which says so in the user's
+        language; nothing half-written stays (the transaction rolls back).
         """
         try:
-            return self._save(draft_id, answers)
-        except (sqlite3.OperationalError, OSError) as error:
-            raise SaveFailed(
-                N_(
-                    "The draft could not be saved ({reason}). The text is still here: free some "
-                    "disk space or save a copy elsewhere, then try again."
-                ),
-                reason=str(error),
-            ) from error
+            return self._save(draft_id, answers, new_revision)
+        except sqlite3.OperationalError as error:
+            if is_busy(error):
+                raise busy_error(self.data_dir / DATABASE_NAME) from error
+            raise self._save_failed(error) from error
+        except OSError as error:
+            raise self._save_failed(error) from error
 
-    def _save(self, draft_id: str, answers: Mapping[str, Any]) -> SaveResult:
+    @staticmethod
+    def _save_failed(error: Exception) -> SaveFailed:
+        return SaveFailed(
+            N_(
+                "The draft could not be saved ({reason}). The text is still here: free some "
+                "disk space or save a copy elsewhere, then try again."
+            ),
+            reason=str(error),
+        )
+
+    def _save(
+        self, draft_id: str, answers: Mapping[str, Any], new_revision: bool = False
+    ) -> SaveResult:
         row = self._row(draft_id)
         if row["status"] != DRAFT:
             raise DraftLocked(
@@ -456,7 +503,9 @@ class DraftsStore:
                     draft_id,
                 ],
             )
-            self._add_revision(draft_id, row["form_version"], answers, now, encoded)
+            self._add_revision(
+                draft_id, row["form_version"], answers, now, encoded, coalesce=not new_revision
+            )
         return SaveResult(saved_at=now, changed=True, report=report)
 
     def _add_revision(
@@ -466,15 +515,43 @@ class DraftsStore:
         answers: Mapping[str, Any],
         now: str,
         encoded: str | None = None,
+        *,
+        coalesce: bool = False,
     ) -> None:
+        encoded = encoded if encoded is not None else _dumps(answers)
+        if coalesce:
+            newest = self.db.execute(
+                "SELECT id, COALESCE(started_at, saved_at) AS started_at, form_version "
+                "FROM revisions WHERE draft_id = ? "
+                "ORDER BY id DESC LIMIT 1",
+                [draft_id],
+            ).fetchone()
+            if newest is not None and self._recent(newest, form_version, now):
+                self.db.execute(
+                    "UPDATE revisions SET saved_at = ?, answers = ? WHERE id = ?",
+                    [now, encoded, newest["id"]],
+                )
+                return
         self.db.execute(
-            "INSERT INTO revisions (draft_id, form_version, saved_at, answers) VALUES (?, ?, ?, ?)",
-            [draft_id, form_version, now, encoded if encoded is not None else _dumps(answers)],
+            "INSERT INTO revisions (draft_id, form_version, saved_at, started_at, answers) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [draft_id, form_version, now, now, encoded],
         )
         self.db.execute(
             "DELETE FROM revisions WHERE draft_id = ? AND id <= ("
             " SELECT id FROM revisions WHERE draft_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
             [draft_id, draft_id, REVISIONS_KEPT],
+        )
+
+    @staticmethod
+    def _recent(revision: Mapping[str, Any], form_version: str, now: str) -> bool:
+        """Whether a save at `now` belongs to the same burst of typing as `revision`.
+
+        A clock that jumped back (or a revision from the future) starts a new revision.
+        """
+        age = dt.datetime.fromisoformat(now) - dt.datetime.fromisoformat(revision["started_at"])
+        return revision["form_version"] == form_version and (
+            dt.timedelta(0) <= age < REVISION_INTERVAL
         )
 
     @_locked
@@ -534,7 +611,7 @@ class DraftsStore:
             answers = migrate(
                 self.registry, current.form_id, answers, revision[1], current.form_version
             ).answers
-        return self.save(draft_id, answers)
+        return self.save(draft_id, answers, new_revision=True)
 
     # Copies and the trash ----------------------------------------------------------------
 

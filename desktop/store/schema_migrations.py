@@ -87,10 +87,17 @@ def _submissions(db: Database) -> None:
     )
 
 
+def _revision_started_at(db: Database) -> None:
+    # When the newest revision's burst of typing began: saves keep updating that revision for
+    # a while (steady typing saves every second), and only its start says when to begin anew.
+    db["revisions"].add_column("started_at", str)
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("0001_initial", _initial),
     ("0002_statement_language", _statement_language),
     ("0003_submissions", _submissions),
+    ("0004_revision_started_at", _revision_started_at),
 )
 
 
@@ -107,6 +114,10 @@ def applied(conn: sqlite3.Connection) -> list[str]:
 def apply_migrations(conn: sqlite3.Connection, now: str) -> list[str]:
     """Bring the schema up to date; return the names of the migrations that ran now.
 
+    Two processes may open a new data folder at the same moment (the window and a command
+    started beside it): each migration takes the write lock (BEGIN IMMEDIATE, waiting for the
+    other process within the connection's busy timeout) and checks again, under the lock,
+    whether the other already applied it.
     sqlite-utils is loaded only when there is something to migrate: checking costs a query,
     while importing sqlite-utils would cost a third of the app's start on every start.
     """
@@ -117,14 +128,24 @@ def apply_migrations(conn: sqlite3.Connection, now: str) -> list[str]:
     from sqlite_utils import Database  # noqa: PLC0415 - see the docstring
 
     db = Database(conn, execute_plugins=False)
-    db.execute(
-        f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} "
-        "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
+    ran = []
     for name, migration in pending:
-        with db.atomic():
-            migration(db)
-            db.execute(
-                f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)", [name, now]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} "
+                "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
             )
-    return [name for name, _step in pending]
+            if name not in applied(conn):
+                with db.atomic():  # a savepoint inside the transaction
+                    migration(db)
+                conn.execute(
+                    f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)", [name, now]
+                )
+                ran.append(name)
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return ran
