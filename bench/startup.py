@@ -7,7 +7,7 @@ just before the process is spawned to a line it prints once its main window is s
 
 * a bare PySide6 script: QApplication, a QMainWindow shown, the line printed from a zero-time
   timer after `show()`, quit;
-* `hrcities --data-dir DIR --run-script S`, no draft opened last: the window shows the drafts list
+* `hrcities --data-dir DIR` running script S (HRCITIES_TEST_SCRIPT), no draft opened last: the window shows the drafts list
   (the script, run by the app from a zero-time timer after `show()`, checks the list holds every
   draft, prints the line and quits);
 * the same, with one draft opened last time: the app goes straight to that draft's form.
@@ -37,6 +37,7 @@ from typing import Any
 import PySide6
 from PySide6.QtCore import qVersion
 
+from desktop.app import TEST_SCRIPT_VARIABLE
 from desktop.store.drafts import DraftsStore
 
 REPO = Path(__file__).resolve().parent.parent
@@ -69,7 +70,7 @@ QTimer.singleShot(0, shown)
 app.exec()
 """
 
-# Run by the app (`--run-script`) from a zero-time timer after the window is shown.
+# Run by the app (HRCITIES_TEST_SCRIPT) from a zero-time timer after the window is shown.
 APP_SCRIPT = f"""
 view = window.stack.currentWidget().objectName()
 print("{MARKER}", view, window.home.proxy.rowCount(), flush=True)
@@ -270,13 +271,14 @@ def main(argv: list[str] | None = None) -> int:
         reopen_dir = folder / "data-reopen"
         shutil.copytree(data_dir, reopen_dir)
         open_last(reopen_dir, ids[len(ids) // 2])
-        app = [str(HRCITIES), "--run-script", str(app_script), "--data-dir"]
+        app = [str(HRCITIES), "--data-dir"]
         cases = [
             Case("bare PySide6 window", [sys.executable, str(bare_script)]),
             Case(f"hrcities, list of {len(ids)} drafts", [*app, str(data_dir)], "homeView"),
             Case("hrcities, last draft reopened", [*app, str(reopen_dir)], "formView"),
         ]
         env = child_environment(folder, options.cold_bytecode)
+        env[TEST_SCRIPT_VARIABLE] = str(app_script)  # the bare window ignores it
         if options.cold_bytecode:
             setting = os.environ.get("PYTHONDONTWRITEBYTECODE") or "unset"
             print(f"bytecode: as in this environment (PYTHONDONTWRITEBYTECODE={setting})")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import runpy
+import signal
+import socket
 import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QSettings, QTimer
+from PySide6.QtCore import QLocale, QObject, QSettings, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.background import run_in_background
@@ -19,6 +23,12 @@ from i18n.languages import supported, system_language
 from i18n.translate import _
 
 BACKUP_CHECK_MS = 10 * 60 * 1000
+# Tests and benchmarks only: a Python file run inside the app once the window is shown. An
+# environment variable, not an option, so that it is not offered to people as a feature.
+TEST_SCRIPT_VARIABLE = "HRCITIES_TEST_SCRIPT"
+# What a system sends when it shuts down or a session logs out (SIGTERM), a terminal closes
+# (SIGHUP) or someone presses Ctrl+C in the terminal that started the app (SIGINT).
+SHUTDOWN_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
 
 
 def make_application() -> QApplication:
@@ -72,8 +82,8 @@ def open_window(data_dir: Path) -> MainWindow:
 
 
 def close_window(window: MainWindow) -> None:
-    """Save, record a clean end, close the store."""
-    window.close_draft(show_home=False)
+    """Save, record a clean end, close the store; nobody is asked anything any more."""
+    window.close_draft(show_home=False, interactive=False)
     window.store.mark_session_ended()
     window.store.close()
 
@@ -87,14 +97,64 @@ def _run_script(script: Path, window: MainWindow, app: QApplication) -> None:
         app.exit(2)
 
 
-def run_app(data_dir: Path, script: Path | None = None) -> int:
-    """Run the window until it is closed; `script` (tests only) runs once it is shown."""
+class ShutdownSignals(QObject):
+    """Turns SIGTERM, SIGHUP and SIGINT into a clean end: everything saved, no crash notice.
+
+    Qt's event loop runs in C++, where Python cannot run its signal handlers; the signal's byte
+    on a wake-up socket makes Qt hand control back to Python, which then runs the handler.
+    """
+
+    def __init__(self, on_signal, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._on_signal = on_signal
+        self._reader, self._writer = socket.socketpair()
+        for end in (self._reader, self._writer):
+            end.setblocking(False)
+        self._previous_fd = signal.set_wakeup_fd(self._writer.fileno())
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._drain)
+        self._previous = {}
+        for name in SHUTDOWN_SIGNALS:
+            number = getattr(signal, name, None)
+            if number is not None:
+                self._previous[number] = signal.signal(number, self._handle)
+
+    def _drain(self) -> None:
+        with contextlib.suppress(OSError):  # nothing to read is as good as having read it
+            self._reader.recv(256)
+
+    def _handle(self, _number: int, _frame: object) -> None:
+        # Runs between Python bytecodes on the main thread; the work is done from the loop.
+        QTimer.singleShot(0, self._on_signal)
+
+    def uninstall(self) -> None:
+        """Give the signals back (the app is ending) and close the wake-up socket."""
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
+        signal.set_wakeup_fd(self._previous_fd)
+        self._notifier.setEnabled(False)
+        self._reader.close()
+        self._writer.close()
+
+
+def run_app(data_dir: Path) -> int:
+    """Run the window until it is closed or the system ends the session."""
     app = make_application()
     window = open_window(data_dir)
     window.show()
     restore_focus(window)
-    if script is not None:
-        QTimer.singleShot(0, lambda: _run_script(script, window, app))
+
+    def shut_down() -> None:
+        window.save_for_shutdown()
+        app.quit()
+
+    signals = ShutdownSignals(shut_down, app)
+    # Windows and desktop sessions ask before logging out: everything is saved there too.
+    app.commitDataRequest.connect(lambda _manager: window.save_for_shutdown())
+    script = os.environ.get(TEST_SCRIPT_VARIABLE)
+    if script:
+        QTimer.singleShot(0, lambda: _run_script(Path(script), window, app))
     code = app.exec()
     close_window(window)
+    signals.uninstall()
     return code

@@ -159,8 +159,6 @@ def build_parser() -> argparse.ArgumentParser:
             variable=DATA_DIR_VARIABLE
         ),
     )
-    # For tests: a Python file run inside the app once the window is shown.
-    parser.add_argument("--run-script", type=Path, default=None, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
 
     drafts = commands.add_parser("drafts", help=_("list, show, export and import drafts"))
@@ -222,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from desktop.app import run_app  # noqa: PLC0415 - Qt loads only when the window opens
 
-        return run_app(data_dir, args.run_script)
+        return run_app(data_dir)
     args.data_dir = data_dir
     try:
         if hasattr(args, "folder_handler"):

@@ -236,14 +236,21 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.form_view.navigator.setFocus()
 
-    def close_draft(self, show_home: bool = True) -> bool:
-        """Save the open draft and leave it; False when the user chose to stay (save failed)."""
+    def close_draft(self, show_home: bool = True, interactive: bool = True) -> bool:
+        """Save the open draft and leave it; False when the user chose to stay (save failed).
+
+        Not `interactive` (the system is shutting down), a save that fails asks nothing: the
+        answers are written to a rescue file in the data folder instead.
+        """
         if self.autosave is not None:
             while True:
                 try:
                     self.autosave.stop()
                     break
                 except UserError as error:
+                    if not interactive:
+                        self._rescue_unsaved(error)
+                        break
                     choice = self._ask_after_failed_save(error)
                     if choice == "retry":
                         continue
@@ -260,6 +267,23 @@ class MainWindow(QMainWindow):
             self.show_home()
         self._update_actions()
         return True
+
+    def save_for_shutdown(self) -> None:
+        """The session is ending (SIGTERM, logging out): save now, asking nobody anything."""
+        if self.autosave is None:
+            return
+        try:
+            self.autosave.flush()
+        except UserError as error:
+            self._rescue_unsaved(error)
+
+    def _rescue_unsaved(self, error: UserError) -> None:
+        """Keep answers that could not be saved in a file `hrcities drafts import` reads."""
+        if self.session is None:
+            return
+        from desktop.rescue import rescue_answers  # noqa: PLC0415 - only when a save failed
+
+        rescue_answers(self.store.data_dir, self.session.draft_id, self.session.answers, error)
 
     def _ask_after_failed_save(self, error: UserError) -> str:
         """The last save failed: try again, save a copy elsewhere, leave anyway, or stay."""

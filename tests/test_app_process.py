@@ -1,9 +1,11 @@
-"""Acceptance: typing survives the app being killed, up to the last autosave.
+"""Acceptance: typing survives the app being killed, and a system shutdown saves everything.
 
-`hrcities` is started as a separate process on the offscreen platform with the test-only
-`--run-script` option. The script opens a new draft, goes to the vision question and types into it
-through real key events, a word every 40 ms, pausing now and then so the autosave (half a second
-after typing stops) runs. Each completed autosave is printed with the number of words the store
+`hrcities` is started as a separate process on the offscreen platform with a script named by the
+test-only HRCITIES_TEST_SCRIPT variable. The script opens a new draft, goes to the vision question
+and types into it through real key events, a word every 40 ms.
+
+In the first test the typing pauses now and then so the autosave (half a second after typing
+stops) runs. Each completed autosave is printed with the number of words the store
 then holds. After a few autosaves the process is killed with SIGKILL; a second `hrcities` on the
 same data folder must reopen the draft by itself, show at least the words of the last printed
 autosave (and no more than were typed), and say the app was not closed properly.
@@ -23,6 +25,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
+
+from desktop.app import TEST_SCRIPT_VARIABLE
 
 pytestmark = [
     pytest.mark.slow,
@@ -155,10 +159,15 @@ class LineReader:
 
 
 def start(data_dir: Path, script: Path, stderr: IO[bytes]) -> subprocess.Popen[str]:
-    """`hrcities --data-dir DATA --run-script SCRIPT` on the offscreen platform."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
+    """`hrcities --data-dir DATA` running SCRIPT (HRCITIES_TEST_SCRIPT), offscreen."""
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONUNBUFFERED": "1",
+        TEST_SCRIPT_VARIABLE: str(script),
+    }
     return subprocess.Popen(
-        [str(HRCITIES), "--data-dir", str(data_dir), "--run-script", str(script)],
+        [str(HRCITIES), "--data-dir", str(data_dir)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=stderr,
@@ -288,3 +297,113 @@ def test_typing_survives_sigkill_up_to_the_last_autosave(tmp_path: Path) -> None
     assert "not closed properly" in shown["status"], (
         f"no notice of the crash in the status bar: {shown['status']!r}"
     )
+
+
+# Types without ever pausing: the autosave must still run at least every second.
+STEADY_SCRIPT = """
+from PySide6.QtCore import QTimer
+from PySide6.QtTest import QTest
+
+window.new_draft()
+window.form_view.go_to_page(1)
+editor = window.form_view.section_pages[1].rows["vision"].editor.text
+editor.setFocus()
+state = {"typed": 0}
+
+
+def type_word():
+    QTest.keyClicks(editor, "word ")
+    state["typed"] += 1
+    print("TYPED", state["typed"], flush=True)
+
+
+timer = QTimer(window)
+timer.timeout.connect(type_word)
+print("DRAFT", window.session.draft_id, flush=True)
+timer.start(40)
+"""
+STEADY_WORDS_BEFORE_STOP = 100  # about four seconds of typing without a pause
+LOSS_ALLOWED = 1.0  # seconds of typing a power cut may take: DESIGN.md's promise
+
+
+def type_steadily(data_dir: Path, script: Path, stderr_path: Path, stop_with: int) -> LineReader:
+    """Type without a pause until enough words are in, then send `stop_with` to the app.
+
+    Each TYPED line is stamped with when it arrived here, for the caller to know what was
+    typed when; `reader.stopped_at` is the moment the signal was sent.
+    """
+    with stderr_path.open("wb") as stderr:
+        proc = start(data_dir, script, stderr)
+    reader = LineReader(proc.stdout)  # type: ignore[arg-type]
+    reader.arrivals = []  # type: ignore[attr-defined]
+    try:
+        deadline = time.monotonic() + SAVES_TIMEOUT
+        typed = 0
+        while typed < STEADY_WORDS_BEFORE_STOP:
+            if reader.eof or time.monotonic() > deadline:
+                pytest.fail(
+                    f"the app typed {typed} words, not {STEADY_WORDS_BEFORE_STOP}.\nstdout:\n"
+                    + "\n".join(reader.lines[-20:])
+                    + f"\nstderr:\n{stderr_text(stderr_path)}"
+                )
+            line = reader.take(0.25)
+            if line and line.startswith("TYPED "):
+                typed = int(line.split()[1])
+                reader.arrivals.append((typed, time.monotonic()))  # type: ignore[attr-defined]
+        reader.stopped_at = time.monotonic()  # type: ignore[attr-defined]
+        proc.send_signal(stop_with)
+        reader.drain(EXIT_TIMEOUT)
+        assert reader.eof, "the app's stdout did not close after the signal"
+        reader.returncode = proc.wait(timeout=EXIT_TIMEOUT)  # type: ignore[attr-defined]
+    finally:
+        stop(proc, reader)
+    return reader
+
+
+def test_steady_typing_without_a_pause_loses_at_most_the_last_second_to_sigkill(
+    tmp_path: Path,
+) -> None:
+    """Before the fix the autosave waited for a pause that never came: all typing was lost."""
+    data_dir = tmp_path / "data"
+    typing_script = tmp_path / "type_steadily.py"
+    typing_script.write_text(STEADY_SCRIPT, encoding="utf-8")
+    report_script = tmp_path / "report_vision.py"
+    report_script.write_text(REPORT_SCRIPT, encoding="utf-8")
+
+    reader = type_steadily(data_dir, typing_script, tmp_path / "stderr-1.txt", signal.SIGKILL)
+    assert reader.returncode == -signal.SIGKILL  # type: ignore[attr-defined]
+    killed_at = reader.stopped_at  # type: ignore[attr-defined]
+    typed = max(int(number) for (number,) in reader.fields("TYPED"))
+    # Every word this side of the last second before the kill must have been saved.
+    must_have = max(
+        (n for n, arrived in reader.arrivals if arrived <= killed_at - LOSS_ALLOWED),  # type: ignore[attr-defined]
+        default=0,
+    )
+    assert must_have >= STEADY_WORDS_BEFORE_STOP - 40, "the typing did not keep its pace"
+
+    shown = restart_and_report(data_dir, report_script, tmp_path / "stderr-2.txt")
+    words = shown["vision"].split()
+    assert must_have <= len(words) <= typed, (
+        f"reopened {len(words)} words; {must_have} were typed more than {LOSS_ALLOWED:g} s "
+        f"before the kill and {typed} in all"
+    )
+
+
+def test_sigterm_saves_every_word_and_the_next_start_reports_no_crash(tmp_path: Path) -> None:
+    """A system shutting down or a session logging out sends SIGTERM: nothing may be lost."""
+    data_dir = tmp_path / "data"
+    typing_script = tmp_path / "type_steadily.py"
+    typing_script.write_text(STEADY_SCRIPT, encoding="utf-8")
+    report_script = tmp_path / "report_vision.py"
+    report_script.write_text(REPORT_SCRIPT, encoding="utf-8")
+
+    reader = type_steadily(data_dir, typing_script, tmp_path / "stderr-1.txt", signal.SIGTERM)
+    assert reader.returncode == 0, (  # type: ignore[attr-defined]
+        f"the app ended with {reader.returncode} after SIGTERM:\n"  # type: ignore[attr-defined]
+        f"{stderr_text(tmp_path / 'stderr-1.txt')}"
+    )
+    typed = max(int(number) for (number,) in reader.fields("TYPED"))
+
+    shown = restart_and_report(data_dir, report_script, tmp_path / "stderr-2.txt")
+    assert len(shown["vision"].split()) == typed, "words typed before SIGTERM were lost"
+    assert "not closed properly" not in shown["status"], shown["status"]

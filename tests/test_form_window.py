@@ -237,6 +237,7 @@ def test_typing_is_autosaved_and_the_status_bar_says_when(launch, qtbot) -> None
     draft_id = window.session.draft_id
     type_into(qtbot, window, "lrg_name", "Quito")
     assert window.store.get(draft_id).answers == {}, "not saved on every key"
+    assert window.save_status.text() == "Unsaved changes"
     qtbot.waitUntil(
         lambda: window.store.get(draft_id).answers == {"lrg_name": "Quito"}, timeout=3000
     )
