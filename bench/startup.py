@@ -8,8 +8,8 @@ just before the process is spawned to a line it prints once its main window is s
 * a bare PySide6 script: QApplication, a QMainWindow shown, the line printed from a zero-time
   timer after `show()`, quit;
 * `hrcities --data-dir DIR` running script S (HRCITIES_TEST_SCRIPT), no draft opened last: the
-  window shows the drafts list (the script, run by the app from a zero-time timer after `show()`, checks the list holds every
-  draft, prints the line and quits);
+  window shows the drafts list (the script, run by the app from a zero-time timer after
+  `show()`, checks the list holds every draft, prints the line and quits);
 * the same, with one draft opened last time: the app goes straight to that draft's form.
 
 The three are run in turn, N times each (5 by default) after one warm-up round, and the median
