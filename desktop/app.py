@@ -14,13 +14,16 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, QObject, QSettings, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desktop import error_hook
 from desktop.background import run_in_background
 from desktop.language_switch import LanguageSwitcher
+from desktop.logs import setup_logging
 from desktop.main_window import MainWindow, restore_focus
 from desktop.store.drafts import DraftsStore
 from i18n import formatting
+from i18n.errors import UserError
 from i18n.languages import supported, system_language
-from i18n.translate import _
+from i18n.translate import N_, _
 
 BACKUP_CHECK_MS = 10 * 60 * 1000
 # Tests and benchmarks only: a Python file run inside the app once the window is shown. An
@@ -140,7 +143,25 @@ class ShutdownSignals(QObject):
 def run_app(data_dir: Path) -> int:
     """Run the window until it is closed or the system ends the session."""
     app = make_application()
-    window = open_window(data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return _cannot_start(
+            UserError(
+                N_(
+                    "The data folder {path} could not be made ({reason}). Check that the disk "
+                    "is connected and writable, or choose another folder with --data-dir."
+                ),
+                path=str(data_dir),
+                reason=error.strerror or str(error),
+            )
+        )
+    error_hook.install(setup_logging(data_dir), app)
+    try:
+        window = open_window(data_dir)
+    except UserError as error:  # the drafts file busy in another window, a data folder refused
+        error_hook.uninstall()
+        return _cannot_start(error)
     window.show()
     restore_focus(window)
 
@@ -157,4 +178,16 @@ def run_app(data_dir: Path) -> int:
     code = app.exec()
     close_window(window)
     signals.uninstall()
+    error_hook.uninstall()
     return code
+
+
+def _cannot_start(error: UserError) -> int:
+    """The window cannot open: say why, in the person's language, and end (status 1)."""
+    from desktop.language_switch import LanguageSwitcher  # noqa: PLC0415
+
+    app = make_application()
+    switcher = app.findChild(LanguageSwitcher) or LanguageSwitcher(app)
+    switcher.apply(first_start_language())
+    QMessageBox.critical(None, _("hrcities cannot start"), str(error))
+    return 1

@@ -1,9 +1,10 @@
 """The one way the window runs work off the UI thread.
 
-`run_in_background(work, on_success, on_failure)` runs `work()` on Qt's thread pool and calls one of
-the callbacks on the main thread with its result or its exception. Workers never touch widgets;
-callbacks may. Keep the returned `Task` if you need to wait for it (`wait()`), for instance
-before closing the window.
+`run_in_background(work, on_success, on_failure)` runs `work()` on Qt's thread pool and calls one
+of the callbacks on the main thread with its result or its exception; a failure with no
+`on_failure` goes to the error hook (a dialog and the log), never silently nowhere. Workers never
+touch widgets; callbacks may. Keep the returned `Task` if you need to wait for it (`wait()`), for
+instance before closing the window.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ class _Relay(QObject):
 _RUNNING: set[Task] = set()
 
 
+def _unexpected(error: BaseException) -> None:
+    from desktop.error_hook import report_unexpected  # noqa: PLC0415 - loaded on first failure
+
+    report_unexpected(error, "a background task")
+
+
 class Task(QRunnable):
     """One piece of background work and where its outcome goes."""
 
@@ -42,8 +49,8 @@ class Task(QRunnable):
         self._done = threading.Event()
         if on_success is not None:
             self._relay.succeeded.connect(on_success)
-        if on_failure is not None:
-            self._relay.failed.connect(on_failure)
+        # A failure nobody asked about still reaches the person (the error hook's dialog).
+        self._relay.failed.connect(on_failure if on_failure is not None else _unexpected)
         # Connected last, so it runs after the callbacks: until then the task must stay alive.
         self._relay.succeeded.connect(self._release)
         self._relay.failed.connect(self._release)

@@ -97,8 +97,12 @@ def cmd_keys_export(data_dir: Path, args: argparse.Namespace) -> int:
     """Copy the encrypted key file to a backup (a USB stick, say)."""
     from sync import office_key  # noqa: PLC0415
 
-    office_key.export_backup(data_dir, args.file)
-    _print(_("Backup written to {path}. It opens only with the passphrase.").format(path=args.file))
+    written = office_key.export_backup(data_dir, args.file, replace=args.force)
+    _print(
+        _("Backup written and read back: {path}. It opens only with the passphrase.").format(
+            path=written
+        )
+    )
     return EXIT_OK
 
 
@@ -283,6 +287,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
     export = actions.add_parser("export", help=_("write an encrypted backup of the key"))
     export.add_argument("file", metavar="FILE", type=Path, help=_("the backup file to write"))
+    export.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
     export.set_defaults(folder_handler=cmd_keys_export)
 
     restore = actions.add_parser("import", help=_("restore the key from a backup"))

@@ -237,7 +237,11 @@ class ChangePassphraseDialog(QDialog):
 
     def _changed(self, data: bytes) -> None:
         _busy(self, False)
-        office_key.save_key_file(self.data_dir, data, replace=True)
+        try:
+            office_key.save_key_file(self.data_dir, data, replace=True)
+        except UserError as error:  # the key folder refused the file: the old one is untouched
+            self.error.setText(str(error))
+            return
         self.accept()
 
     def _failed(self, error: BaseException) -> None:
@@ -350,9 +354,19 @@ class OfficeKeyDialog(QDialog):
         )
         if path:
             try:
-                office_key.export_backup(self.data_dir, Path(path))
+                # The save dialog has asked before replacing a file.
+                written = office_key.export_backup(self.data_dir, Path(path), replace=True)
             except UserError as error:
                 QMessageBox.warning(self, _("Office key"), str(error))
+                return
+            QMessageBox.information(
+                self,
+                _("Office key"),
+                _(
+                    "The backup was written and read back: {path}. It opens only with the "
+                    "passphrase. Keep it away from this computer, on a USB stick in a safe place."
+                ).format(path=written),
+            )
 
     def import_backup(self) -> None:
         """Restore the key from a backup file (asks before replacing another key)."""
@@ -373,7 +387,10 @@ class OfficeKeyDialog(QDialog):
                 ),
             )
             if answer == QMessageBox.StandardButton.Yes:
-                office_key.import_backup(self.data_dir, Path(path), replace=True)
+                try:
+                    office_key.import_backup(self.data_dir, Path(path), replace=True)
+                except UserError as error:
+                    QMessageBox.warning(self, _("Office key"), str(error))
         except UserError as error:
             QMessageBox.warning(self, _("Office key"), str(error))
         self.refresh()

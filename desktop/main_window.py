@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -29,7 +29,7 @@ from desktop.version import __version__
 from i18n import formatting
 from i18n.errors import UserError
 from i18n.languages import languages
-from i18n.translate import _, current_language
+from i18n.translate import _, current_language, ngettext
 from sync.durable import write_atomically
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from desktop.form_view import FormView
 
 UNDO_SECONDS = 15
+T = TypeVar("T")
 
 
 class MainWindow(QMainWindow):
@@ -194,9 +195,19 @@ class MainWindow(QMainWindow):
     def _report(self, error: UserError) -> None:
         QMessageBox.warning(self, _("Something went wrong"), str(error))
 
+    def _attempt(self, action: Callable[[], T]) -> T | None:
+        """Run a store action; a refusal (read-only disk, busy file) is told, not raised."""
+        try:
+            return action()
+        except UserError as error:
+            self._report(error)
+            return None
+
     def new_draft(self) -> None:
         """Start a new draft and open it."""
-        self.open_draft(self.store.create(language=current_language()).id)
+        draft = self._attempt(lambda: self.store.create(language=current_language()))
+        if draft is not None:
+            self.open_draft(draft.id)
 
     def open_draft(self, draft_id: str) -> None:
         """Leave the current draft (saved) and show another one."""
@@ -334,11 +345,14 @@ class MainWindow(QMainWindow):
 
     def duplicate_draft(self, draft_id: str) -> None:
         """Copy a draft and select the copy."""
-        self.home.reload(select=self.store.duplicate(draft_id).id)
+        copy = self._attempt(lambda: self.store.duplicate(draft_id))
+        if copy is not None:
+            self.home.reload(select=copy.id)
 
     def trash_draft(self, draft_id: str) -> None:
         """Move a draft to the trash, with Undo in the status bar for a while."""
-        self.store.trash(draft_id)
+        if self._attempt(lambda: self.store.trash(draft_id) or True) is None:
+            return
         self._trashed = draft_id
         self.statusBar().showMessage(_("Draft moved to the trash."), UNDO_SECONDS * 1000)
         self.undo_button.show()
@@ -354,20 +368,44 @@ class MainWindow(QMainWindow):
 
     def restore_draft(self, draft_id: str) -> None:
         """Bring a draft back from the trash."""
-        self.store.restore(draft_id)
-        self.home.reload(select=draft_id)
+        if self._attempt(lambda: self.store.restore(draft_id) or True) is not None:
+            self.home.reload(select=draft_id)
 
     def empty_trash(self) -> None:
-        """Delete the trashed drafts for good, after asking."""
-        answer = QMessageBox.question(
-            self,
-            _("Empty the trash"),
-            _("The drafts in the trash will be deleted for good. This cannot be undone."),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
+        """Delete the trashed drafts for good, after saying what goes and what stays."""
+        contents = self._attempt(self.store.trash_contents)
+        if contents is None:
+            return
+        kept = (
+            ngettext(
+                "{count} signed form stays in the trash: it has not reached the secretariat.",
+                "{count} signed forms stay in the trash: they have not reached the secretariat.",
+                contents.kept_signed,
+            ).format(count=contents.kept_signed)
+            if contents.kept_signed
+            else ""
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.store.empty_trash()
+        if not contents.deleted:
+            QMessageBox.information(self, _("Empty the trash"), kept or _("The trash is empty."))
+            return
+        goes = ngettext(
+            "{count} draft will be deleted for good, with its saved versions. This cannot be "
+            "undone.",
+            "{count} drafts will be deleted for good, with their saved versions. This cannot be "
+            "undone.",
+            contents.deleted,
+        ).format(count=contents.deleted)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Empty the trash"),
+            goes + ("\n\n" + kept if kept else ""),
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        delete = box.addButton(_("&Delete for good"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is delete and self._attempt(self.store.empty_trash) is not None:
             self.home.reload()
 
     # Form ------------------------------------------------------------------------------

@@ -22,20 +22,23 @@ def sync_folder(folder: Path) -> None:
         os.close(handle)
 
 
-def write_atomically(path: Path, data: bytes, *, private: bool = False) -> None:
+def write_atomically(
+    path: Path, data: bytes, *, private: bool = False, make_folder: bool = False
+) -> None:
     """Replace `path` with `data`, all or nothing; raises OSError (the caller says it plainly).
 
-    `private` files (the office key) are readable by their owner only, and their folder is
-    made when missing; anything else gets the permissions a new file normally gets, in a
-    folder that must exist (a mistyped export path is an error, not a new folder).
+    `private` files (the office key and its backups) are readable by their owner only;
+    anything else gets the permissions a new file normally gets. The folder must exist unless
+    `make_folder` (the app's own folders): a mistyped export path is an error, never a new
+    folder that would hide the only backup somewhere on the local disk.
     """
-    if private:
+    if make_folder:
         path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
     )
     try:
-        if not private:
+        if not private:  # mkstemp makes the file private; a shared export should not be
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(temporary, 0o666 & ~umask)

@@ -627,10 +627,10 @@ def _access_error(path: Path, error: OSError, *, writing: bool) -> KeyFileAccess
     )
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_atomically(path: Path, data: bytes, *, make_folder: bool = True) -> None:
     """Write through a temporary file in the same folder: the path holds the old or new bytes."""
     try:
-        write_atomically(path, data, private=True)
+        write_atomically(path, data, private=True, make_folder=make_folder)
     except OSError as error:
         raise _access_error(path, error, writing=True) from error
 
@@ -701,11 +701,40 @@ def load_key_file(data_dir: Path) -> bytes:
     return _read_small(path)
 
 
-def export_backup(data_dir: Path, target: Path) -> None:
-    """Copy the (still encrypted) key file to `target`, refusing to back up a damaged file."""
+def export_backup(data_dir: Path, target: Path, *, replace: bool = False) -> Path:
+    """Copy the (still encrypted) key file to `target`, read it back, and return where it is.
+
+    Refuses a damaged key, a folder that does not exist (a mistyped path must not put the only
+    backup on the local disk instead of the USB stick) and an existing file unless `replace`.
+    """
     data = load_key_file(data_dir)
     read_key_file(data)
-    _write_atomically(target, data)
+    if not target.parent.is_dir():
+        raise KeyFileAccessError(
+            N_(
+                "The folder \u201c{folder}\u201d does not exist, so no backup was written. Check "
+                "the name, or that the USB stick is connected, and try again."
+            ),
+            folder=str(target.parent),
+        )
+    if target.exists() and not replace:
+        raise KeyFileAccessError(
+            N_(
+                "\u201c{path}\u201d already exists, so nothing was written. Choose another name, "
+                "or confirm that it may be replaced (on the command line: --force)."
+            ),
+            path=str(target),
+        )
+    _write_atomically(target, data, make_folder=False)
+    if _read_small(target) != data:
+        raise KeyFileAccessError(
+            N_(
+                "The backup written to \u201c{path}\u201d reads back differently: the disk or "
+                "USB stick may be failing. Write the backup to another one."
+            ),
+            path=str(target),
+        )
+    return target.resolve()
 
 
 def import_backup(data_dir: Path, source: Path, replace: bool = False) -> KeyFileInfo:

@@ -342,6 +342,35 @@ def test_emptying_the_trash_keeps_what_signed_forms_use(store: DraftsStore) -> N
     assert store.attachment_bytes(hashlib.sha256(b"%PDF").hexdigest()) == b"%PDF"
 
 
+def test_emptying_the_trash_never_deletes_a_signed_form_that_has_not_been_sent(
+    store: DraftsStore,
+) -> None:
+    """Before the fix a signed submission in the trash went with it: envelope, PDF and all."""
+    document = store.add_attachment_bytes(PDF, "annex.pdf")
+    signed = store.create(
+        {**complete_answers(), "local_actions": [{"description": "x", "documents": [document]}]}
+    )
+    png = b"\x89PNG\r\n\x1a\nsig"
+    submission = dataclasses.replace(
+        _submission(signed.id, hashlib.sha256(png).hexdigest()),
+        signed_pdf=hashlib.sha256(b"%PDF").hexdigest(),
+    )
+    store.record_signature(submission, png, b"%PDF")
+    plain = store.create({"lrg_name": "plain draft"})
+    store.trash(signed.id)
+    store.trash(plain.id)
+    contents = store.trash_contents()
+    assert (contents.deleted, contents.kept_signed) == (1, 1)
+    assert store.empty_trash() == 1
+    assert [d.id for d in store.list(trashed=True)] == [signed.id]
+    kept = store.submission_for(signed.id)
+    assert kept is not None
+    assert kept.envelope == submission.envelope
+    for sha256 in (document["sha256"], hashlib.sha256(png).hexdigest(), kept.signed_pdf):
+        assert store.attachment_bytes(sha256)
+    assert store.trash_contents().deleted == 0
+
+
 def test_answers_set_aside_keep_their_files_and_travel_in_draft_files(store: DraftsStore) -> None:
     from desktop.store.draft_files import export_draft, import_draft  # noqa: PLC0415
 

@@ -628,14 +628,37 @@ def test_a_failed_write_leaves_the_old_file_and_no_partial_one(
 # --- backups ---------------------------------------------------------------------------------
 
 
+def test_a_backup_is_never_written_to_a_mistyped_folder_nor_over_a_file(
+    tmp_path: Path, key_and_file: tuple[OfficeKey, bytes]
+) -> None:
+    """`keys export bad/nofolder/k.json` used to make the folders on the local disk and say
+    "Backup written": the only backup was then not on the USB stick at all."""
+    _key, data = key_and_file
+    office = tmp_path / "office"
+    save_key_file(office, data)
+    with pytest.raises(KeyFileAccessError) as missing:
+        export_backup(office, tmp_path / "bad" / "nofolder" / "k.json")
+    assert "does not exist, so no backup was written" in str(missing.value)
+    assert not (tmp_path / "bad").exists()
+    existing = tmp_path / "k.json"
+    existing.write_bytes(b"someone's file")
+    with pytest.raises(KeyFileAccessError) as there:
+        export_backup(office, existing)
+    assert "already exists, so nothing was written" in str(there.value)
+    assert existing.read_bytes() == b"someone's file"
+    export_backup(office, existing, replace=True)
+    assert existing.read_bytes() == data
+
+
 def test_a_backup_restores_the_key_elsewhere(
     tmp_path: Path, key_and_file: tuple[OfficeKey, bytes]
 ) -> None:
     key, data = key_and_file
     office, elsewhere, usb = tmp_path / "office", tmp_path / "elsewhere", tmp_path / "usb"
     save_key_file(office, data)
+    usb.mkdir()
     backup = usb / "office-key-backup.json"
-    export_backup(office, backup)
+    assert export_backup(office, backup) == backup.resolve()
     assert backup.read_bytes() == data
     assert sorted(path.name for path in usb.iterdir()) == ["office-key-backup.json"]
     info = import_backup(elsewhere, backup)
@@ -766,5 +789,5 @@ def test_exports_are_readable_files_and_a_missing_folder_is_an_error(tmp_path: P
     with pytest.raises(FileNotFoundError):
         write_atomically(tmp_path / "typo" / "form.pdf", b"%PDF")
     assert not (tmp_path / "typo").exists()
-    write_atomically(tmp_path / "keys" / "office-key.json", b"{}", private=True)
+    write_atomically(tmp_path / "keys" / "office-key.json", b"{}", private=True, make_folder=True)
     assert (tmp_path / "keys" / "office-key.json").stat().st_mode & 0o077 == 0

@@ -159,6 +159,14 @@ class Submission:
 
 
 @dataclass(frozen=True)
+class TrashContents:
+    """What is in the trash: drafts that emptying it deletes, signed forms that it keeps."""
+
+    deleted: int
+    kept_signed: int
+
+
+@dataclass(frozen=True)
 class Revision:
     """One autosaved state of a draft."""
 
@@ -643,10 +651,29 @@ class DraftsStore:
             self.db.execute("UPDATE drafts SET trashed_at = NULL WHERE id = ?", [draft_id])
 
     @_locked
+    def trash_contents(self) -> TrashContents:
+        """What emptying the trash would delete, and what it keeps (for the prompt)."""
+        rows = self.db.execute(
+            "SELECT status, COUNT(*) FROM drafts WHERE trashed_at IS NOT NULL GROUP BY status"
+        ).fetchall()
+        counts = {row[0]: row[1] for row in rows}
+        return TrashContents(
+            deleted=counts.get(DRAFT, 0),
+            kept_signed=sum(n for status, n in counts.items() if status != DRAFT),
+        )
+
+    @_locked
     def empty_trash(self) -> int:
-        """Delete the drafts in the trash for good, with their history and unused attachments."""
+        """Delete the trashed drafts for good, with their history and unused attachments.
+
+        A signed form in the trash is kept, with its envelope, signed PDF and files: it has not
+        reached the secretariat (sending comes later), and a signature cannot be made again
+        from a deleted draft. Returns how many drafts were deleted.
+        """
         with transaction(self.db):
-            count = self.db.execute("DELETE FROM drafts WHERE trashed_at IS NOT NULL").rowcount
+            count = self.db.execute(
+                "DELETE FROM drafts WHERE trashed_at IS NOT NULL AND status = ?", [DRAFT]
+            ).rowcount
             self._forget_unused_blobs()
         return count
 
