@@ -130,10 +130,15 @@ def cmd_keys_passwd(data_dir: Path, args: argparse.Namespace) -> int:
 
 def cmd_sign(store: DraftsStore, args: argparse.Namespace) -> int:
     """Sign a finished draft with the office key and a picture of the handwritten signature."""
-    from desktop.pdf_export import form_pdf, write_file  # noqa: PLC0415
+    from desktop.pdf_export import form_pdf  # noqa: PLC0415
+    from desktop.signed_export import check_folder, export_signed  # noqa: PLC0415
     from desktop.signing import sign_draft  # noqa: PLC0415
     from sync import office_key  # noqa: PLC0415
 
+    if args.out is not None:
+        # Checked before signing: a signed draft is locked, so a folder found wrong afterwards
+        # used to leave a signature that was never written out.
+        check_folder(args.out, [], replace=True)
     try:
         signature_png = args.signature_image.read_bytes()
     except OSError as error:
@@ -155,13 +160,23 @@ def cmd_sign(store: DraftsStore, args: argparse.Namespace) -> int:
     )
     _print(_("Fingerprint: {groups}").format(groups=key.fingerprint))
     if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        write_file(args.out / f"{submission.id}.envelope.json", submission.envelope)
-        if submission.signed_pdf:
-            write_file(
-                args.out / f"{submission.id}.pdf", store.attachment_bytes(submission.signed_pdf)
-            )
-        _print(_("Envelope and signed PDF written to {folder}.").format(folder=args.out))
+        try:
+            export_signed(store, args.draft_id, args.out, replace=args.force)
+        except UserError as error:
+            raise UserError(
+                N_(
+                    "The form is signed, but its files could not be written: {reason} Write "
+                    "them later with: hrcities drafts export-signed {id} FOLDER"
+                ),
+                reason=error,
+                id=args.draft_id,
+            ) from error
+        _print(
+            _(
+                "The envelope, the signed PDF, the signature and the attached files were written "
+                "to {folder}."
+            ).format(folder=args.out)
+        )
     return EXIT_OK
 
 
@@ -322,7 +337,18 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "--yes", action="store_true", help=_("sign without asking (the statement is printed)")
     )
     sign.add_argument(
-        "--out", type=Path, help=_("also write the envelope and the signed PDF to this folder")
+        "--out",
+        type=Path,
+        help=_("also write the signed files (envelope, signed PDF, attachments) to this folder"),
+    )
+    sign.add_argument(
+        "--force", action="store_true", help=_("replace files already in the --out folder")
+    )
+    sign.description = _(
+        "Sign a finished draft in the name of the office: the statement is shown in its "
+        "language and signing asks first (unless --yes). The draft is then locked; use the "
+        "window's Correct to change it. The office key's passphrase is asked at a prompt, or "
+        "read from --passphrase-file."
     )
     sign.set_defaults(handler=cmd_sign)
 

@@ -40,6 +40,7 @@ class FormView(QWidget):
     sign_requested = Signal()
     correct_requested = Signal()
     export_signed_pdf_requested = Signal()
+    export_signed_files_requested = Signal()
 
     def __init__(
         self,
@@ -119,11 +120,14 @@ class FormView(QWidget):
         look.make_panel(self.banner_text)
         self.correct_button = QPushButton(banner)
         self.export_pdf_button = QPushButton(banner)
+        self.export_files_button = QPushButton(banner)
         self.correct_button.clicked.connect(self.correct_requested.emit)
         self.export_pdf_button.clicked.connect(self.export_signed_pdf_requested.emit)
+        self.export_files_button.clicked.connect(self.export_signed_files_requested.emit)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.export_pdf_button)
+        buttons.addWidget(self.export_files_button)
         buttons.addWidget(self.correct_button)
         layout = QVBoxLayout(banner)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -202,6 +206,13 @@ class FormView(QWidget):
             )
             self.correct_button.setText(_("C&orrect this form"))
             self.export_pdf_button.setText(_("E&xport the signed PDF…"))
+            self.export_files_button.setText(_("Export the signed &files…"))
+            self.export_files_button.setToolTip(
+                _(
+                    "The envelope, the signed PDF, the signature and the attached documents, "
+                    "into a folder: what another computer needs to check the signature."
+                )
+            )
         # Translators: before the list of languages; the answers' language, not the window's.
         self.answers_language_label.setText(_("Answers written in:"))
         for page in self.section_pages:

@@ -28,12 +28,12 @@ def log_path(data_dir: Path) -> Path:
     return data_dir / LOG_FOLDER / LOG_NAME
 
 
-def setup_logging(data_dir: Path | None) -> Path | None:
+def setup_logging(data_dir: Path | None, *, create: bool = True) -> Path | None:
     """Send every log record of the process to the data folder's log; return its path.
 
-    With no data folder (or one that does not exist: `hrcities verify` must create nothing)
-    records are dropped rather than printed, so no library writes to the terminal. Safe to call
-    again: the handler is replaced, never doubled.
+    With no data folder, or (not `create`: the command line, where `hrcities verify` must make
+    nothing) no log folder yet, records are dropped rather than printed, so no library writes
+    to the terminal. Safe to call again: the handler is replaced, never doubled.
     """
     global _handler  # noqa: PLW0603 - one log per process, by design
     root = logging.getLogger()
@@ -41,6 +41,8 @@ def setup_logging(data_dir: Path | None) -> Path | None:
         root.removeHandler(_handler)
         _handler.close()
     path = log_path(data_dir) if data_dir is not None and data_dir.is_dir() else None
+    if path is not None and not create and not path.parent.is_dir():
+        path = None
     if path is None:
         _handler = logging.NullHandler()
     else:

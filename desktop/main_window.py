@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from desktop.form_view import FormView
 
 UNDO_SECONDS = 15
+# How often the window looks whether the command line (or another window) changed the drafts.
+WATCH_MS = 2000
 T = TypeVar("T")
 
 
@@ -74,6 +76,10 @@ class MainWindow(QMainWindow):
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.timeout.connect(self.undo_button.hide)
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(WATCH_MS)
+        self._watch_timer.timeout.connect(self.notice_changes_elsewhere)
+        self._watch_timer.start()
         self._make_actions()
         self._connect_home()
         self.retranslate_ui()
@@ -241,6 +247,7 @@ class MainWindow(QMainWindow):
         self.form_view.sign_requested.connect(self.sign_draft)
         self.form_view.correct_requested.connect(self.correct_draft)
         self.form_view.export_signed_pdf_requested.connect(self.export_signed_pdf)
+        self.form_view.export_signed_files_requested.connect(self.export_signed_files)
         self.stack.addWidget(self.form_view)
         self.stack.setCurrentWidget(self.form_view)
         self._show_saved()
@@ -408,6 +415,46 @@ class MainWindow(QMainWindow):
         if box.clickedButton() is delete and self._attempt(self.store.empty_trash) is not None:
             self.home.reload()
 
+    def notice_changes_elsewhere(self) -> None:
+        """Show what the command line or another window changed: the list, a draft signed."""
+        try:
+            if not self.store.changed_elsewhere():
+                return
+        except UserError:  # the file is busy or gone for a moment: look again next time
+            return
+        if self.stack.currentWidget() is self.home:
+            self.home.reload()
+            return
+        if self.session is None or self.form_view is None or self.form_view.submission:
+            return
+        if self.store.submission_for(self.session.draft_id) is None:
+            return
+        draft_id = self.session.draft_id
+        kept = None
+        if self.session.dirty:
+            # Typed after the signature was made elsewhere: not in the signed form, not lost.
+            kept = self._attempt(
+                lambda: self.store.create(
+                    self.session.answers,
+                    form_id=self.session.form.form_id,
+                    form_version=self.session.form.version,
+                    language=self.session.language,
+                )
+            )
+            self.session.mark_saved(self.session.generation, self.session.saved_at)
+        self.open_draft(draft_id)
+        if kept is not None:
+            self.tell(
+                _(
+                    "This form was signed meanwhile, on this computer but outside this window. "
+                    "What you typed since is kept in a new draft."
+                )
+            )
+        else:
+            self.tell(
+                _("This form was signed meanwhile, on this computer but outside this window.")
+            )
+
     # Form ------------------------------------------------------------------------------
 
     def _step(self, delta: int) -> None:
@@ -550,6 +597,48 @@ class MainWindow(QMainWindow):
             self._pdf_not_written(error)
             return
         self.statusBar().showMessage(_("PDF written to {path}").format(path=path), 8000)
+
+    def export_signed_files(self, folder: Path | None = None) -> None:
+        """Write the signed draft's files into a folder the user picks (made if need be)."""
+        if self.session is None:
+            return
+        from desktop.signed_export import ExportRefused, export_signed, plan  # noqa: PLC0415
+
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, _("Export the signed files"))
+            if not chosen:
+                return
+            folder = Path(chosen)
+        draft_id = self.session.draft_id
+        try:
+            _submission, files = plan(self.store, draft_id)
+            clashes = [f.name for f in files if (folder / f.name).exists()]
+            replace = False
+            if clashes:
+                answer = QMessageBox.question(
+                    self,
+                    _("Export the signed files"),
+                    _("{folder} already holds {names}. Replace them?").format(
+                        folder=folder, names=", ".join(clashes[:3]) + (" …" * (len(clashes) > 3))
+                    ),
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                    QMessageBox.StandardButton.Cancel,
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+                replace = True
+            written = export_signed(self.store, draft_id, folder, replace=replace)
+        except (UserError, ExportRefused) as error:
+            self._report(error)
+            return
+        self.statusBar().showMessage(
+            ngettext(
+                "{count} file written to {folder}.",
+                "{count} files written to {folder}.",
+                len(written),
+            ).format(count=len(written), folder=folder),
+            8000,
+        )
 
     def show_office_key(self) -> None:
         """The office key: fingerprint, QR code, backup, restore, passphrase."""

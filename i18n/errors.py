@@ -26,3 +26,17 @@ class UserError(Exception):
     def __str__(self) -> str:
         values = {key: isolate(value) for key, value in self.params.items()}
         return _(self.message).format(**values)
+
+
+class Translated:
+    """A text of ours used as an error's value (a question's label): translated when shown.
+
+    Values are filled in when the error is displayed, perhaps after a language switch; a label
+    translated when the error was raised would then stay in the old language.
+    """
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __str__(self) -> str:
+        return _(self.message)

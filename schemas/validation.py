@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from schemas.countries import is_country_code
 from schemas.forms import FieldDef, FormDefinition
+from schemas.limits import max_characters
 from schemas.wordcount import count_words
 
 
@@ -224,6 +225,10 @@ def _check_text(fdef: FieldDef, path: str, value: Any) -> Iterator[Finding]:
 def _check_long_text(fdef: FieldDef, path: str, value: Any) -> Iterator[Finding]:
     if not isinstance(value, str):
         yield finding(path, "wrong_type")
+        return
+    most = max_characters(fdef)
+    if most is not None and len(value) > most:  # a paste of a whole book, a damaged file
+        yield finding(path, "too_long", maximum=most, count=len(value))
         return
     words = count_words(value)
     if fdef.max_words is not None and words > fdef.max_words:

@@ -10,6 +10,9 @@ import os
 import tempfile
 from pathlib import Path
 
+from i18n.errors import UserError
+from i18n.translate import N_
+
 
 def sync_folder(folder: Path) -> None:
     """Make renames in a folder durable (POSIX); Windows has no folder handles to sync."""
@@ -34,9 +37,12 @@ def write_atomically(
     """
     if make_folder:
         path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
-    )
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
+        )
+    except OSError as error:
+        raise _naming(error, path) from error
     try:
         if not private:  # mkstemp makes the file private; a shared export should not be
             umask = os.umask(0)
@@ -47,8 +53,56 @@ def write_atomically(
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise _naming(error, path) from error
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
     sync_folder(path.parent)
+
+
+def _naming(error: OSError, path: Path) -> OSError:
+    """The same failure, naming the file the caller asked for, not our temporary one.
+
+    `OSError(errno, ...)` gives back the matching subclass (FileNotFoundError, ...).
+    """
+    if error.errno is None:
+        return error
+    return OSError(error.errno, error.strerror, str(path))
+
+
+class TargetRefused(UserError):
+    """A file the person named cannot be written: its folder is missing, it is a folder, or it
+    would replace a file without their say-so."""
+
+    code = "target_refused"
+
+
+def check_target(path: Path, *, replace: bool = False) -> None:
+    """Refuse, before anything is made or signed, a path that `write_atomically` would fail on
+    or that would replace a file nobody agreed to replace."""
+    if path.is_dir():
+        raise TargetRefused(
+            N_("{path} is a folder. Give the name of the file to write, for example {example}."),
+            path=str(path),
+            example=str(path / "file.json"),
+        )
+    if not path.parent.is_dir():
+        raise TargetRefused(
+            N_(
+                "The folder {folder} does not exist, so nothing was written. Check the name, or "
+                "that the USB stick is connected, and try again."
+            ),
+            folder=str(path.parent),
+        )
+    if path.exists() and not replace:
+        raise TargetRefused(
+            N_(
+                "{path} already exists, so nothing was written. Choose another name, or "
+                "confirm that it may be replaced (on the command line: --force)."
+            ),
+            path=str(path),
+        )

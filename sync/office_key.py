@@ -35,7 +35,7 @@ from i18n.errors import UserError
 from i18n.formatting import isolate
 from i18n.translate import N_, _
 from sync.certificate import kid_named_in, self_signed_certificate
-from sync.durable import write_atomically
+from sync.durable import check_target, write_atomically
 from sync.jose import (
     b64url_decode,
     b64url_encode,
@@ -709,22 +709,7 @@ def export_backup(data_dir: Path, target: Path, *, replace: bool = False) -> Pat
     """
     data = load_key_file(data_dir)
     read_key_file(data)
-    if not target.parent.is_dir():
-        raise KeyFileAccessError(
-            N_(
-                "The folder \u201c{folder}\u201d does not exist, so no backup was written. Check "
-                "the name, or that the USB stick is connected, and try again."
-            ),
-            folder=str(target.parent),
-        )
-    if target.exists() and not replace:
-        raise KeyFileAccessError(
-            N_(
-                "\u201c{path}\u201d already exists, so nothing was written. Choose another name, "
-                "or confirm that it may be replaced (on the command line: --force)."
-            ),
-            path=str(target),
-        )
+    check_target(target, replace=replace)
     _write_atomically(target, data, make_folder=False)
     if _read_small(target) != data:
         raise KeyFileAccessError(

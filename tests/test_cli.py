@@ -220,3 +220,205 @@ def test_a_deeply_nested_file_is_refused_not_a_crash(tmp_path: Path, capsys) -> 
     source.write_text("[" * 100000, encoding="utf-8")
     assert run(tmp_path / "data", "drafts", "import", str(source)) == 1
     assert "Error: " in capsys.readouterr().err
+
+
+def _draft(data: Path, answers: dict | None = None) -> str:
+    store = DraftsStore.open(data)
+    try:
+        return store.create(answers if answers is not None else complete_answers()).id
+    finally:
+        store.close()
+
+
+def test_import_refuses_an_answer_past_what_the_form_holds_naming_question_and_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 50 MB file once made a draft whose name had 52 million characters, and the drafts
+    list then froze for 10 s at 2 GB of memory."""
+    data = tmp_path / "data"
+    source = tmp_path / "huge.json"
+    source.write_text(json.dumps({"lrg_name": "x" * 5_000_000}), encoding="utf-8")
+    assert run(data, "drafts", "import", str(source)) == 1
+    err = capsys.readouterr().err
+    assert "Name of the local or regional government" in err
+    assert "5000000 characters" in err
+    assert "at most 250" in err
+    assert run(data, "drafts", "list") == 0
+    assert "There are no drafts yet." in capsys.readouterr().out, "nothing was imported"
+    nested = tmp_path / "nested.json"
+    nested.write_text(
+        json.dumps({"local_actions": [{"description": "word " * 10_000}]}), encoding="utf-8"
+    )
+    assert run(data, "drafts", "import", str(nested)) == 1
+    assert "local_actions[0].description" in capsys.readouterr().err
+
+
+def test_import_refuses_a_file_larger_than_any_draft_before_reading_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop.store.draft_files import MAX_DRAFT_FILE_BYTES  # noqa: PLC0415
+
+    source = tmp_path / "big.json"
+    with source.open("wb") as handle:
+        handle.truncate(MAX_DRAFT_FILE_BYTES + 1)  # sparse: no time spent writing it
+    assert run(tmp_path / "data", "drafts", "import", str(source)) == 1
+    err = capsys.readouterr().err
+    assert "far more than a draft" in err
+    assert "at most 150 MB" in err
+
+
+def test_import_reads_a_file_notepad_saved_and_refuses_another_encoding_plainly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    with_bom = tmp_path / "bom.json"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + json.dumps({"lrg_name": "Lom\u00e9"}).encode())
+    assert run(data, "drafts", "import", str(with_bom)) == 0
+    capsys.readouterr()
+    store = DraftsStore.open(data)
+    assert [d.name for d in store.list()] == ["Lom\u00e9"]
+    store.close()
+    for name, encoded in (
+        ("utf16.json", json.dumps({"lrg_name": "Lom\u00e9"}).encode("utf-16")),
+        ("latin1.json", '{"lrg_name": "Lom\u00e9"}'.encode("latin-1")),
+    ):
+        (tmp_path / name).write_bytes(encoded)
+        assert run(data, "drafts", "import", str(tmp_path / name)) == 1
+        err = capsys.readouterr().err
+        assert "not saved as UTF-8" in err, name
+        assert "Encoding: UTF-8" in err
+
+
+def test_export_never_replaces_a_file_unasked_nor_makes_a_mistyped_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    draft_id = _draft(data)
+    target = tmp_path / "draft.json"
+    target.write_text("someone's notes", encoding="utf-8")
+    assert run(data, "drafts", "export", draft_id, "-o", str(target)) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "someone's notes"
+    assert run(data, "drafts", "export", draft_id, "-o", str(target), "--force") == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["id"] == draft_id
+    capsys.readouterr()
+    assert run(data, "drafts", "export", draft_id, "-o", str(tmp_path)) == 1
+    assert f"{tmp_path} is a folder" in capsys.readouterr().err
+    mistyped = tmp_path / "nofolder" / "x.json"
+    assert run(data, "drafts", "export", draft_id, "-o", str(mistyped)) == 1
+    err = capsys.readouterr().err
+    assert f"The folder {tmp_path / 'nofolder'} does not exist" in err
+    assert str(data) not in err, "the data folder is not to blame"
+    assert not (tmp_path / "nofolder").exists()
+
+
+def test_a_broken_pipe_ends_the_listing_quietly(tmp_path: Path) -> None:
+    """`hrcities drafts list | head -1` printed a BrokenPipeError traceback."""
+    data = tmp_path / "data"
+    store = DraftsStore.open(data)
+    for number in range(1500):  # more than a pipe's buffer holds
+        store.create({"lrg_name": f"Municipality number {number}", "country": "SN"})
+    store.close()
+    command = Path(sys.executable).with_name("hrcities")
+    child = subprocess.Popen(
+        [command, "--data-dir", str(data), "drafts", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline()
+    child.stdout.close()  # what `head -1` does after its line
+    _out, err = child.communicate(timeout=60)
+    assert err.decode() == ""
+    assert child.returncode == 0
+
+
+def test_argparse_speaks_the_users_language(tmp_path: Path) -> None:
+    command = Path(sys.executable).with_name("hrcities")
+    env = {**os.environ, "LANG": "fr_FR.UTF-8", DATA_DIR_VARIABLE: str(tmp_path)}
+    env.pop("LC_ALL", None)
+    done = subprocess.run([command, "drafts"], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 2
+    for english in ("usage:", "error:", "the following arguments are required"):
+        assert english not in done.stderr, done.stderr
+    assert "utilisation" in done.stderr.lower(), done.stderr
+    helped = subprocess.run(
+        [command, "--help"], capture_output=True, text=True, env=env, check=True
+    )
+    assert "show this help message" not in helped.stdout
+    assert "options" in helped.stdout.lower()
+
+
+@pytest.fixture
+def signed_draft(tmp_path: Path) -> tuple[Path, str]:
+    """A data folder with one signed draft (with an attachment) signed by the core."""
+    from desktop.pdf_export import form_pdf  # noqa: PLC0415
+    from desktop.signing import sign_draft  # noqa: PLC0415
+    from sync import office_key  # noqa: PLC0415
+    from tests.factories import tiny_png  # noqa: PLC0415
+
+    data = tmp_path / "data"
+    key, key_file = office_key.create_key("Mairie de Kaolack", "x" * 20, kdf=office_key.TEST_KDF)
+    office_key.save_key_file(data, key_file)
+    store = DraftsStore.open(data)
+    try:
+        answers = complete_answers()
+        answers["local_actions"][0]["documents"] = [
+            store.add_attachment_bytes(PDF, "../charte: locale?.pdf")
+        ]
+        draft = store.create(answers)
+        sign_draft(store, draft.id, key, tiny_png(), make_pdf=form_pdf)
+    finally:
+        store.close()
+    return data, draft.id
+
+
+def test_a_signed_drafts_files_export_later_and_verify_elsewhere(
+    signed_draft: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, draft_id = signed_draft
+    assert run(data, "drafts", "show", draft_id) == 0
+    shown = capsys.readouterr().out
+    assert "This form is signed" in shown
+    assert "ready to sign" not in shown
+    usb = tmp_path / "usb"
+    assert run(data, "drafts", "export-signed", draft_id, str(usb)) == 0
+    names = sorted(path.name for path in usb.iterdir())
+    assert "charte_ locale_.pdf" in names, names
+    assert sum(name.endswith(".envelope.json") for name in names) == 1
+    assert sum(name.endswith(".signature.png") for name in names) == 1
+    (envelope,) = usb.glob("*.envelope.json")
+    capsys.readouterr()
+    elsewhere = tmp_path / "another-computer"  # no drafts there: the files alone must do
+    assert run(elsewhere, "verify", str(envelope), "--files", str(usb)) == 0
+    assert "Everything checked is in order." in capsys.readouterr().out
+    assert run(data, "drafts", "export-signed", draft_id, str(usb)) == 1
+    assert "already holds" in capsys.readouterr().err
+    assert run(data, "drafts", "export-signed", draft_id, str(usb), "--force") == 0
+
+
+def test_sign_checks_the_out_folder_before_signing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It used to sign, lock the draft, then fail on the folder and never write the envelope."""
+    from sync import office_key  # noqa: PLC0415
+    from tests.factories import tiny_png  # noqa: PLC0415
+
+    data = tmp_path / "data"
+    _key, key_file = office_key.create_key("Mairie de Kaolack", "x" * 20, kdf=office_key.TEST_KDF)
+    office_key.save_key_file(data, key_file)
+    draft_id = _draft(data)
+    picture = tmp_path / "signature.png"
+    picture.write_bytes(tiny_png())
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text("x" * 20, encoding="utf-8")
+    mistyped = tmp_path / "nofolder" / "out"
+    sign = ["sign", draft_id, "--signature-image", str(picture), "--yes"]
+    code = run(data, *sign, "--passphrase-file", str(secret), "--out", str(mistyped))
+    assert code == 1
+    assert f"The folder {tmp_path / 'nofolder'} does not exist" in capsys.readouterr().err
+    store = DraftsStore.open(data)
+    try:
+        assert store.get(draft_id).status == "draft", "nothing was signed"
+    finally:
+        store.close()

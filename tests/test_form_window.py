@@ -445,3 +445,74 @@ def test_a_full_disk_never_loses_the_typed_text(launch, qtbot) -> None:
     assert len(choices) == 2, "the disk was still full: the user was asked again"
     assert window.session is None
     assert window.store.get(draft_id).answers["vision"] == text
+
+
+def _sign_elsewhere(data_dir: Path, draft_id: str) -> None:
+    """What `hrcities sign` does to the store, from another connection (another process)."""
+    import hashlib  # noqa: PLC0415
+
+    from desktop.store.drafts import DraftsStore, Submission  # noqa: PLC0415
+    from tests.factories import tiny_png  # noqa: PLC0415
+
+    png = tiny_png()
+    other = DraftsStore.open(data_dir)
+    try:
+        other.record_signature(
+            Submission(
+                id="5e0f8a54-5d7c-4f43-9d0a-5a6f4f7c2c11",
+                draft_id=draft_id,
+                envelope=b"{}",
+                kid="kid-of-the-office",
+                office_name="Kantor Bupati Jember",
+                signer_name="Hendy Siswanto",
+                signer_position="Bupati",
+                signed_at="2026-11-23T10:00:00.000000+00:00",
+                signature_image=hashlib.sha256(png).hexdigest(),
+                signed_pdf=None,
+            ),
+            png,
+            None,
+        )
+    finally:
+        other.close()
+
+
+def test_the_drafts_list_shows_a_form_signed_from_the_command_line(
+    launch, qtbot, tmp_path: Path
+) -> None:
+    """It used to say "Draft" for a form signed meanwhile from the command line."""
+    from tests.factories import complete_answers  # noqa: PLC0415
+
+    window = launch()
+    draft = window.store.create(complete_answers())
+    window.home.reload(select=draft.id)
+
+    def status_shown() -> str:
+        return window.home.proxy.index(0, 2).data()
+
+    assert status_shown() == "Draft"
+    _sign_elsewhere(tmp_path / "data", draft.id)
+    qtbot.waitUntil(lambda: status_shown() == "Signed", timeout=6000)
+
+
+def test_an_open_draft_signed_elsewhere_is_shown_signed_and_later_typing_kept(
+    launch, qtbot, tmp_path: Path
+) -> None:
+    from tests.factories import complete_answers  # noqa: PLC0415
+
+    window = launch()
+    draft = window.store.create(complete_answers())
+    window.open_draft(draft.id)
+    window.session.set_answer("motivations", "typed after the signature was made elsewhere")
+    _sign_elsewhere(tmp_path / "data", draft.id)
+    qtbot.waitUntil(lambda: window.form_view.submission is not None, timeout=6000)
+    assert window.session.draft_id == draft.id
+    assert "signed meanwhile" in window.statusBar().currentMessage()
+    kept = [
+        d
+        for d in window.store.list()
+        if window.store.get(d.id).answers.get("motivations")
+        == "typed after the signature was made elsewhere"
+    ]
+    assert len(kept) == 1, "the typing after the signature went into a new draft"
+    assert kept[0].id != draft.id

@@ -29,6 +29,7 @@ from joserfc.jwk import ECKey
 
 from sync import office_key
 from sync.certificate import kid_named_in
+from sync.durable import TargetRefused
 from sync.jose import b64url_decode, b64url_encode, fingerprint_groups, thumbprint
 from sync.office_key import (
     DEFAULT_KDF,
@@ -636,13 +637,13 @@ def test_a_backup_is_never_written_to_a_mistyped_folder_nor_over_a_file(
     _key, data = key_and_file
     office = tmp_path / "office"
     save_key_file(office, data)
-    with pytest.raises(KeyFileAccessError) as missing:
+    with pytest.raises(TargetRefused) as missing:
         export_backup(office, tmp_path / "bad" / "nofolder" / "k.json")
-    assert "does not exist, so no backup was written" in str(missing.value)
+    assert "does not exist, so nothing was written" in str(missing.value)
     assert not (tmp_path / "bad").exists()
     existing = tmp_path / "k.json"
     existing.write_bytes(b"someone's file")
-    with pytest.raises(KeyFileAccessError) as there:
+    with pytest.raises(TargetRefused) as there:
         export_backup(office, existing)
     assert "already exists, so nothing was written" in str(there.value)
     assert existing.read_bytes() == b"someone's file"

@@ -7,12 +7,14 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from desktop import look
 from desktop.editors.base import EditorContext, FieldEditor, register
 from i18n.translate import _, ngettext
 from schemas.forms import FieldDef
+from schemas.limits import LINE_DEFAULT_MAX, max_characters
 from schemas.wordcount import count_words
 
 
@@ -34,8 +36,8 @@ class LineEditor(FieldEditor):
     def __init__(self, fdef: FieldDef, context: EditorContext, parent: QWidget | None = None):
         super().__init__(fdef, context, parent)
         self.line = QLineEdit(self)
-        if fdef.max_length:
-            self.line.setMaxLength(fdef.max_length + 50)  # over the limit shows a finding
+        # A little past the form's limit, so going over it shows as a finding, not lost keys.
+        self.line.setMaxLength(max_characters(fdef) or LINE_DEFAULT_MAX)
         self.line.textEdited.connect(lambda _text: self.edited.emit())
         layout = _strip_layout(QVBoxLayout(self))
         layout.addWidget(self.line)
@@ -89,8 +91,16 @@ class LongTextEditor(FieldEditor):
         self._update_counter()
 
     def _on_text_changed(self) -> None:
-        if not self._setting:
-            self.edited.emit()
+        if self._setting:
+            return
+        most = max_characters(self.fdef)
+        text = self.text.toPlainText()
+        if most is not None and len(text) > most:
+            # As a line editor does past its length: a pasted book is cut to what the form can
+            # ever carry (far past the word limit), so the app and its files stay bounded.
+            self.set_value(text[:most])
+            self.text.moveCursor(QTextCursor.MoveOperation.End)
+        self.edited.emit()
 
     def word_count(self) -> int:
         """Words in the text, counted exactly as the limit is checked."""

@@ -277,6 +277,7 @@ class DraftsStore:
         self._clock = clock
         self.open_report = open_report or OpenReport()
         self._lock = threading.RLock()
+        self._seen_version = self._data_version()
 
     @classmethod
     def open(
@@ -288,6 +289,17 @@ class DraftsStore:
         """Open the store of a data folder; `open_report` says if it had to be recovered."""
         db, report = open_database(data_dir, clock())
         return cls(db, data_dir, registry, clock, report)
+
+    def _data_version(self) -> int:
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    @_locked
+    def changed_elsewhere(self) -> bool:
+        """Whether another process (the command line, another window) has committed a change
+        since the last call: a query of a few microseconds, for the window to poll."""
+        version = self._data_version()
+        changed, self._seen_version = version != self._seen_version, version
+        return changed
 
     @_locked
     def close(self) -> None:
