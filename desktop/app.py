@@ -87,6 +87,7 @@ def open_window(data_dir: Path) -> MainWindow:
 def close_window(window: MainWindow) -> None:
     """Save, record a clean end, close the store; nobody is asked anything any more."""
     window.close_draft(show_home=False, interactive=False)
+    window.stop_watching()
     window.store.mark_session_ended()
     window.store.close()
 

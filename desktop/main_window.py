@@ -415,6 +415,10 @@ class MainWindow(QMainWindow):
         if box.clickedButton() is delete and self._attempt(self.store.empty_trash) is not None:
             self.home.reload()
 
+    def stop_watching(self) -> None:
+        """No more looking at the drafts file (it is about to be closed)."""
+        self._watch_timer.stop()
+
     def notice_changes_elsewhere(self) -> None:
         """Show what the command line or another window changed: the list, a draft signed."""
         try:

@@ -350,8 +350,11 @@ def test_argparse_speaks_the_users_language(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def signed_draft(tmp_path: Path) -> tuple[Path, str]:
-    """A data folder with one signed draft (with an attachment) signed by the core."""
+def signed_draft(tmp_path: Path, qapp) -> tuple[Path, str]:
+    """A data folder with one signed draft (with an attachment) signed by the core.
+
+    The PDF is laid out by Qt: the test session's QApplication must exist first (else the PDF
+    maker starts a bare QGuiApplication, which later Qt tests cannot use)."""
     from desktop.pdf_export import form_pdf  # noqa: PLC0415
     from desktop.signing import sign_draft  # noqa: PLC0415
     from sync import office_key  # noqa: PLC0415
