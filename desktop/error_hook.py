@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
 )
 
@@ -52,6 +53,7 @@ class ErrorDialog(QDialog):
         self.setWindowTitle(_("Something went wrong"))
         self.message = QLabel(self)
         self.message.setWordWrap(True)
+        self.message.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         where = (
             _("A record of it is kept in {path}.").format(path=log_file)
@@ -73,7 +75,7 @@ class ErrorDialog(QDialog):
         self.details.hide()
         self.show_details = QPushButton(_("Show &details"), self)
         self.show_details.setCheckable(True)
-        self.show_details.toggled.connect(self.details.setVisible)
+        self.show_details.toggled.connect(self._toggle_details)
         self.copy_button = QPushButton(_("&Copy details"), self)
         self.copy_button.clicked.connect(self.copy_details)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -85,6 +87,12 @@ class ErrorDialog(QDialog):
         layout.addWidget(self.details, 1)
         layout.addWidget(buttons)
         self.resize(560, 220)
+
+    def _toggle_details(self, shown: bool) -> None:
+        """Grow to show the details below the message; the message keeps all its lines."""
+        self.details.setVisible(shown)
+        if shown:
+            self.resize(self.width(), max(self.height(), self.sizeHint().height() + 160))
 
     def add(self, details: str) -> None:
         """Another failure while this dialog is open: one more entry in its details."""
