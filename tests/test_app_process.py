@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -326,84 +327,82 @@ STEADY_WORDS_BEFORE_STOP = 100  # about four seconds of typing without a pause
 LOSS_ALLOWED = 1.0  # seconds of typing a power cut may take: DESIGN.md's promise
 
 
-def type_steadily(data_dir: Path, script: Path, stderr_path: Path, stop_with: int) -> LineReader:
-    """Type without a pause until enough words are in, then send `stop_with` to the app.
+@dataclass
+class SteadyRun:
+    """What a run of steady typing left: the app's lines, when each word arrived, how it ended."""
 
-    Each TYPED line is stamped with when it arrived here, for the caller to know what was
-    typed when; `reader.stopped_at` is the moment the signal was sent.
-    """
+    reader: LineReader
+    arrivals: list[tuple[int, float]]  # (words typed, when the line arrived here)
+    stopped_at: float
+    returncode: int
+    report_script: Path
+
+    @property
+    def typed(self) -> int:
+        """How many words the app typed in all."""
+        return max(int(number) for (number,) in self.reader.fields("TYPED"))
+
+
+def type_steadily(tmp_path: Path, stop_with: int) -> SteadyRun:
+    """Type without a pause until enough words are in, then send `stop_with` to the app."""
+    typing_script = tmp_path / "type_steadily.py"
+    typing_script.write_text(STEADY_SCRIPT, encoding="utf-8")
+    report_script = tmp_path / "report_vision.py"
+    report_script.write_text(REPORT_SCRIPT, encoding="utf-8")
+    stderr_path = tmp_path / "stderr-1.txt"
     with stderr_path.open("wb") as stderr:
-        proc = start(data_dir, script, stderr)
+        proc = start(tmp_path / "data", typing_script, stderr)
     reader = LineReader(proc.stdout)  # type: ignore[arg-type]
-    reader.arrivals = []  # type: ignore[attr-defined]
+    arrivals: list[tuple[int, float]] = []
     try:
         deadline = time.monotonic() + SAVES_TIMEOUT
-        typed = 0
-        while typed < STEADY_WORDS_BEFORE_STOP:
+        while not arrivals or arrivals[-1][0] < STEADY_WORDS_BEFORE_STOP:
             if reader.eof or time.monotonic() > deadline:
                 pytest.fail(
-                    f"the app typed {typed} words, not {STEADY_WORDS_BEFORE_STOP}.\nstdout:\n"
+                    f"the app typed {arrivals[-1][0] if arrivals else 0} words, not "
+                    f"{STEADY_WORDS_BEFORE_STOP}.\nstdout:\n"
                     + "\n".join(reader.lines[-20:])
                     + f"\nstderr:\n{stderr_text(stderr_path)}"
                 )
             line = reader.take(0.25)
             if line and line.startswith("TYPED "):
-                typed = int(line.split()[1])
-                reader.arrivals.append((typed, time.monotonic()))  # type: ignore[attr-defined]
-        reader.stopped_at = time.monotonic()  # type: ignore[attr-defined]
+                arrivals.append((int(line.split()[1]), time.monotonic()))
+        stopped_at = time.monotonic()
         proc.send_signal(stop_with)
         reader.drain(EXIT_TIMEOUT)
         assert reader.eof, "the app's stdout did not close after the signal"
-        reader.returncode = proc.wait(timeout=EXIT_TIMEOUT)  # type: ignore[attr-defined]
+        returncode = proc.wait(timeout=EXIT_TIMEOUT)
     finally:
         stop(proc, reader)
-    return reader
+    assert returncode in (0, -signal.SIGKILL), (
+        f"the app ended with {returncode}:\n{stderr_text(stderr_path)}"
+    )
+    return SteadyRun(reader, arrivals, stopped_at, returncode, report_script)
 
 
 def test_steady_typing_without_a_pause_loses_at_most_the_last_second_to_sigkill(
     tmp_path: Path,
 ) -> None:
     """Before the fix the autosave waited for a pause that never came: all typing was lost."""
-    data_dir = tmp_path / "data"
-    typing_script = tmp_path / "type_steadily.py"
-    typing_script.write_text(STEADY_SCRIPT, encoding="utf-8")
-    report_script = tmp_path / "report_vision.py"
-    report_script.write_text(REPORT_SCRIPT, encoding="utf-8")
-
-    reader = type_steadily(data_dir, typing_script, tmp_path / "stderr-1.txt", signal.SIGKILL)
-    assert reader.returncode == -signal.SIGKILL  # type: ignore[attr-defined]
-    killed_at = reader.stopped_at  # type: ignore[attr-defined]
-    typed = max(int(number) for (number,) in reader.fields("TYPED"))
+    run = type_steadily(tmp_path, signal.SIGKILL)
+    assert run.returncode == -signal.SIGKILL
     # Every word this side of the last second before the kill must have been saved.
     must_have = max(
-        (n for n, arrived in reader.arrivals if arrived <= killed_at - LOSS_ALLOWED),  # type: ignore[attr-defined]
-        default=0,
+        (n for n, arrived in run.arrivals if arrived <= run.stopped_at - LOSS_ALLOWED), default=0
     )
     assert must_have >= STEADY_WORDS_BEFORE_STOP - 40, "the typing did not keep its pace"
-
-    shown = restart_and_report(data_dir, report_script, tmp_path / "stderr-2.txt")
+    shown = restart_and_report(tmp_path / "data", run.report_script, tmp_path / "stderr-2.txt")
     words = shown["vision"].split()
-    assert must_have <= len(words) <= typed, (
+    assert must_have <= len(words) <= run.typed, (
         f"reopened {len(words)} words; {must_have} were typed more than {LOSS_ALLOWED:g} s "
-        f"before the kill and {typed} in all"
+        f"before the kill and {run.typed} in all"
     )
 
 
 def test_sigterm_saves_every_word_and_the_next_start_reports_no_crash(tmp_path: Path) -> None:
     """A system shutting down or a session logging out sends SIGTERM: nothing may be lost."""
-    data_dir = tmp_path / "data"
-    typing_script = tmp_path / "type_steadily.py"
-    typing_script.write_text(STEADY_SCRIPT, encoding="utf-8")
-    report_script = tmp_path / "report_vision.py"
-    report_script.write_text(REPORT_SCRIPT, encoding="utf-8")
-
-    reader = type_steadily(data_dir, typing_script, tmp_path / "stderr-1.txt", signal.SIGTERM)
-    assert reader.returncode == 0, (  # type: ignore[attr-defined]
-        f"the app ended with {reader.returncode} after SIGTERM:\n"  # type: ignore[attr-defined]
-        f"{stderr_text(tmp_path / 'stderr-1.txt')}"
-    )
-    typed = max(int(number) for (number,) in reader.fields("TYPED"))
-
-    shown = restart_and_report(data_dir, report_script, tmp_path / "stderr-2.txt")
-    assert len(shown["vision"].split()) == typed, "words typed before SIGTERM were lost"
+    run = type_steadily(tmp_path, signal.SIGTERM)
+    assert run.returncode == 0, "the app did not end cleanly after SIGTERM"
+    shown = restart_and_report(tmp_path / "data", run.report_script, tmp_path / "stderr-2.txt")
+    assert len(shown["vision"].split()) == run.typed, "words typed before SIGTERM were lost"
     assert "not closed properly" not in shown["status"], shown["status"]
