@@ -167,8 +167,8 @@ def _confirm_statement(store: DraftsStore, args: argparse.Namespace) -> None:
     The envelope carries the statement shown to the signer: on the command line that is the
     text printed here, in the language chosen (by default the one the window last showed it in).
     """
-    from desktop.form_document import statement_text  # noqa: PLC0415
     from desktop.signing import relevant_answers  # noqa: PLC0415
+    from sync.statement import statement_text  # noqa: PLC0415
 
     draft = store.get(args.draft_id)
     language = args.language or draft.statement_language or current_language()
@@ -176,7 +176,7 @@ def _confirm_statement(store: DraftsStore, args: argparse.Namespace) -> None:
     form = store.form_for(draft)
     _print(_("The statement to be signed:"))
     _print()
-    _print(statement_text(form, relevant_answers(form, draft.answers)))
+    _print(statement_text(form, relevant_answers(form, draft.answers), language))
     _print()
     if args.yes:
         return

@@ -13,16 +13,17 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from desktop.form_document import SignedBlock, statement_text
-from desktop.store.attachments import attachment_refs
+from desktop.form_document import SignedBlock
 from desktop.store.database import iso, utc_now
 from desktop.store.drafts import DRAFT, DraftLocked, DraftsStore, Submission
 from i18n.errors import UserError
 from i18n.translate import N_, current_language
+from schemas.attachments import attachment_refs
 from schemas.forms import FormDefinition
 from schemas.validation import is_empty, is_relevant, validate
 from sync.envelope import build_payload, sign_envelope
 from sync.office_key import OfficeKey
+from sync.statement import statement_text
 from sync.verify import VerificationReport, verify_envelope
 
 SIGNATURE_MEDIA_TYPE = "image/png"
@@ -101,19 +102,24 @@ def sign_draft(
             count=len(report.findings),
         )
     answers = relevant_answers(form, draft.answers)
+    # The signer and the date are read through the form's roles, as verification reads them.
+    signer_name = form.answer_for("signer_name", answers)
+    signer_position = form.answer_for("signer_position", answers)
+    signed_on = form.answer_for("statement_date", answers)
+    language = current_language()
     signed_at = iso(now())
     signature_sha = hashlib.sha256(signature_png).hexdigest()
     payload = build_payload(
         submission_id=str(uuid.uuid4()),
         form_id=form.form_id,
         form_version=form.version,
-        language=draft.language or current_language(),
-        statement_language=current_language(),
+        language=draft.language or language,
+        statement_language=language,
         answers=answers,
-        statement=statement_text(form, answers),
-        signer_name=answers["signer_name"],
-        signer_position=answers["signer_position"],
-        signed_on=answers["statement_date"],
+        statement=statement_text(form, answers, language),
+        signer_name=signer_name,
+        signer_position=signer_position,
+        signed_on=signed_on,
         signed_at=signed_at,
         attachments=attachment_refs(answers),
         signature_image={
@@ -138,9 +144,9 @@ def sign_draft(
         from sync.signed_pdf import sign_pdf  # noqa: PLC0415 - pyHanko loads in a blink only once
 
         block = SignedBlock(
-            signer_name=answers["signer_name"],
-            signer_position=answers["signer_position"],
-            signed_on=answers["statement_date"],
+            signer_name=signer_name,
+            signer_position=signer_position,
+            signed_on=signed_on,
             office_name=key.office_name,
             fingerprint=key.fingerprint,
             kid=key.kid,
@@ -157,12 +163,12 @@ def sign_draft(
         envelope=envelope,
         kid=key.kid,
         office_name=key.office_name,
-        signer_name=answers["signer_name"],
-        signer_position=answers["signer_position"],
+        signer_name=signer_name,
+        signer_position=signer_position,
         signed_at=signed_at,
         signature_image=signature_sha,
         signed_pdf=hashlib.sha256(signed_pdf).hexdigest() if signed_pdf else None,
     )
     store.record_signature(submission, signature_png, signed_pdf, signed_version=draft.updated_at)
-    store.record_statement_language(draft_id, current_language())
+    store.record_statement_language(draft_id, language)
     return submission
