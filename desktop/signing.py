@@ -20,13 +20,25 @@ from i18n.errors import UserError
 from i18n.translate import N_, current_language
 from schemas.attachments import attachment_refs
 from schemas.forms import FormDefinition
-from schemas.validation import is_empty, is_relevant, validate
-from sync.envelope import build_payload, sign_envelope
+from schemas.validation import validate
+from sync.consistency import relevant_answers
+from sync.envelope import sign_envelope
 from sync.office_key import OfficeKey
+from sync.payload import build_payload
 from sync.statement import statement_text
 from sync.verify import VerificationReport, verify_envelope
 
 SIGNATURE_MEDIA_TYPE = "image/png"
+__all__ = [  # relevant_answers too: the window and the command line find it here
+    "SIGNATURE_MEDIA_TYPE",
+    "NoDrawnSignature",
+    "NotReadyToSign",
+    "PdfMaker",
+    "SigningFailed",
+    "relevant_answers",
+    "sign_draft",
+    "verify_submission",
+]
 
 
 class NotReadyToSign(UserError):
@@ -48,15 +60,6 @@ class SigningFailed(UserError):
 
 
 PdfMaker = Callable[[FormDefinition, Mapping[str, Any], SignedBlock], bytes]
-
-
-def relevant_answers(form: FormDefinition, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The answers a signature covers: those to questions that are asked, and not blank."""
-    return {
-        fdef.id: answers[fdef.id]
-        for fdef in form.fields()
-        if fdef.id in answers and is_relevant(fdef, answers) and not is_empty(answers[fdef.id])
-    }
 
 
 def verify_submission(

@@ -8,6 +8,7 @@ definition fails loudly at start, never as a half-rendered form.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -332,6 +333,10 @@ def load_form_file(path: Path) -> FormDefinition:
     return form_from_json(data, source=str(path))
 
 
+# What a form id or version may be to name a file: the meta-schema's ids, bounded in length.
+_SAFE_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
+
+
 def _version_key(version: str) -> tuple[int, ...] | tuple[str]:
     return tuple(int(part) for part in version.split(".")) if _is_numeric(version) else (version,)
 
@@ -352,10 +357,15 @@ class FormRegistry:
         self._cache: dict[tuple[str, str], FormDefinition] = {}
 
     def _path(self, form_id: str, version: str) -> Path | None:
+        if not _SAFE_NAME.fullmatch(form_id) or not _SAFE_NAME.fullmatch(version):
+            return None  # never a path outside the folders, nor a name the system refuses
         for folder in reversed(self._folders):
             candidate = folder / form_id / f"{version}.json"
-            if candidate.is_file():
-                return candidate
+            try:
+                if candidate.is_file():
+                    return candidate
+            except OSError:  # a name too long for this system, say: no such form here
+                continue
         return None
 
     def versions(self, form_id: str) -> list[str]:
