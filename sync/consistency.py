@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from i18n.languages import NATIVE_NAMES
 from schemas.attachments import attachment_references
 from schemas.forms import FormDefinition
 from schemas.validation import is_empty, is_relevant
@@ -129,7 +130,8 @@ def statement_problems(form: FormDefinition, payload: Mapping[str, Any]) -> list
     """The statement is the form's text in `statement_language`, filled from the answers."""
     expected = statement_text(form, payload["answers"], payload["statement_language"])
     if payload["statement"] != expected:
-        return [Problem("statement_mismatch", {"language": payload["statement_language"]})]
+        language = payload["statement_language"]
+        return [Problem("statement_mismatch", {"language": NATIVE_NAMES.get(language, language)})]
     return []
 
 

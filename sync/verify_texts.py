@@ -32,7 +32,6 @@ PASSED: dict[str, str] = {
 }
 
 NOT_RUN: dict[str, str] = {
-    "structure": N_("The file was not read, because of an error in this program."),
     "header": N_("The signature information was not checked, because an earlier check failed."),
     "key_id": N_("The office key was not checked, because an earlier check failed."),
     "expected_key": N_(
