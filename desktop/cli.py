@@ -246,8 +246,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
     except OSError as error:
         print(
+            # The path that failed when the system names it; else the data folder.
             _("Error: {path} could not be used ({reason}). Check the folder and try again.").format(
-                path=data_dir, reason=error.strerror or error
+                path=formatting.printable(error.filename or data_dir),
+                reason=error.strerror or error,
             ),
             file=sys.stderr,
             flush=True,

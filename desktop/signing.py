@@ -63,7 +63,11 @@ PdfMaker = Callable[[FormDefinition, Mapping[str, Any], SignedBlock], bytes]
 
 
 def verify_submission(
-    store: DraftsStore, envelope: bytes, extra: Mapping[str, bytes] | None = None
+    store: DraftsStore,
+    envelope: bytes,
+    extra: Mapping[str, bytes] | None = None,
+    *,
+    expected_kid: str | None = None,
 ) -> VerificationReport:
     """Verify an envelope against the files this computer keeps (and `extra` ones)."""
     extra = extra or {}
@@ -76,7 +80,7 @@ def verify_submission(
         except UserError:
             return None
 
-    return verify_envelope(envelope, lookup, store.registry)
+    return verify_envelope(envelope, lookup, store.registry, expected_kid=expected_kid)
 
 
 def sign_draft(
