@@ -116,10 +116,10 @@ def cmd_keys_passwd(data_dir: Path, args: argparse.Namespace) -> int:
     """Change the passphrase that protects the office key."""
     from sync import office_key  # noqa: PLC0415
 
-    data = office_key.load_key_file(data_dir)
+    office_key.load_key_file(data_dir)  # no key, no questions
     old = _read_passphrase(args.passphrase_file, _("Current passphrase: "))
     new = _new_passphrase(args.new_passphrase_file)
-    office_key.save_key_file(data_dir, office_key.change_passphrase(data, old, new), replace=True)
+    office_key.change_stored_passphrase(data_dir, old, new)
     _print(_("Passphrase changed."))
     return EXIT_OK
 
@@ -139,8 +139,8 @@ def cmd_sign(store: DraftsStore, args: argparse.Namespace) -> int:
             reason=error.strerror or error,
         ) from error
     _confirm_statement(store, args)
-    data = office_key.load_key_file(args.data_dir)
-    key = office_key.unlock(data, _read_passphrase(args.passphrase_file, _("Passphrase: ")))
+    passphrase = _read_passphrase(args.passphrase_file, _("Passphrase: "))
+    key = office_key.unlock_stored(args.data_dir, passphrase)
     submission = sign_draft(store, args.draft_id, key, _to_png(signature_png), make_pdf=form_pdf)
     _print(
         _("Signed. Submission {id}, by {name}, {when}.").format(

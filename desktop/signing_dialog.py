@@ -140,7 +140,7 @@ class SigningDialog(QDialog):
         passphrase = self.passphrase.text()
         self._set_busy(True)
         run_in_background(
-            lambda: office_key.unlock(office_key.load_key_file(self.data_dir), passphrase),
+            lambda: office_key.unlock_stored(self.data_dir, passphrase),
             on_success=self._unlocked,
             on_failure=self._failed,
         )
