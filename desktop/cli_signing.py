@@ -64,7 +64,8 @@ def _new_passphrase(path: Path | None) -> str:
 
 
 def _show_key(info: KeyFileInfo, with_qr: bool) -> None:
-    _print(_("Office: {name}").format(name=info.office_name))
+    # The office name comes from a key file, perhaps a backup from someone else's USB stick.
+    _print(_("Office: {name}").format(name=formatting.printable(info.office_name)))
     _print(_("Fingerprint: {groups}").format(groups=info.fingerprint))
     _print(_("Key id: {kid}").format(kid=info.kid))
     if with_qr:
@@ -145,7 +146,7 @@ def cmd_sign(store: DraftsStore, args: argparse.Namespace) -> int:
     _print(
         _("Signed. Submission {id}, by {name}, {when}.").format(
             id=submission.id,
-            name=submission.signer_name,
+            name=formatting.printable(submission.signer_name),
             when=formatting.moment(submission.signed_at),
         )
     )
@@ -176,6 +177,7 @@ def _confirm_statement(store: DraftsStore, args: argparse.Namespace) -> None:
     form = store.form_for(draft)
     _print(_("The statement to be signed:"))
     _print()
+    # As signed, isolates included: escaping it (as text from files is) would show their marks.
     _print(statement_text(form, relevant_answers(form, draft.answers), language))
     _print()
     if args.yes:
