@@ -317,3 +317,15 @@ def test_signing_on_the_command_line_shows_the_statement_and_asks(
         assert payload["statement"].startswith("Je soussigné(e), Hendy Siswanto")
     finally:
         store.close()
+
+
+def test_an_office_name_from_a_key_file_is_shown_escaped(tmp_path: Path, capsys) -> None:
+    """A backup from someone else's USB stick names its office as it likes."""
+    _key, data = floor_key(
+        "Mairie\x1b[2K\rEverything checked is in order.", "violet anchor drizzle pumpkin"
+    )
+    office_key.save_key_file(tmp_path / "data", data)
+    assert main(["--data-dir", str(tmp_path / "data"), "keys", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "Office: Mairie\\x1b[2K\\x0dEverything checked is in order." in out
+    assert "\x1b" not in out

@@ -6,7 +6,8 @@ Everything about it is importable from here (`from sync import office_key`); the
 | ------------ | ------------------------------------------------------------------------- |
 | `errors`     | what can go wrong, each with its own code                                 |
 | `kdf`        | the Argon2id parameters, their floor and ceiling, today's default         |
-| `key_file`   | the file format (docs/FORMATS.md, section 6): make, read, unlock, re-lock |
+| `key_file`   | the file format (docs/FORMATS.md, section 6): sealing and reading         |
+| `locking`    | making, unlocking and re-locking a key with its file                      |
 | `passphrase` | how well a passphrase protects the key (zxcvbn)                           |
 | `storage`    | the key in the data folder: save, load, backups, unlock (and re-wrap)     |
 """
@@ -35,18 +36,8 @@ from sync.office_key.kdf import (
     TEST_KDF,
     KdfParameters,
 )
-from sync.office_key.key_file import (
-    FORMAT,
-    MAX_FILE_BYTES,
-    KeyFileInfo,
-    OfficeKey,
-    change_passphrase,
-    create_key,
-    read_key_file,
-    relocked,
-    rewrapped,
-    unlock,
-)
+from sync.office_key.key_file import FORMAT, MAX_FILE_BYTES, KeyFileInfo, OfficeKey, read_key_file
+from sync.office_key.locking import change_passphrase, create_key, relocked, rewrapped, unlock
 from sync.office_key.passphrase import (
     MIN_PASSPHRASE_LENGTH,
     PassphraseHint,

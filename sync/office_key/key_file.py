@@ -1,4 +1,4 @@
-"""The office key file: its format, and making, reading and unlocking keys with it.
+"""The office key file: its format, sealing a key into it and reading it back (`read_key_file`).
 
 A thief who copies the key file can try passphrases offline for as long as they like, so the
 private key is wrapped with Argon2id (memory-hard, `sync.office_key.kdf`) and ChaCha20-Poly1305
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, InvalidTag, UnsupportedAlgorithm
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from i18n.translate import N_
 from sync.canonical_json import canonical_json
-from sync.certificate import kid_named_in, self_signed_certificate
+from sync.certificate import kid_named_in
 from sync.jose import (
     b64url_decode,
     b64url_encode,
@@ -41,12 +41,9 @@ from sync.jose import (
 )
 from sync.office_key.errors import (
     DamagedKeyFile,
-    OfficeNameRequired,
-    WrongPassphrase,
     damaged,
 )
 from sync.office_key.kdf import (
-    DEFAULT_KDF,
     KdfParameters,
     not_enough_memory,
     parameters_in_bounds,
@@ -143,7 +140,7 @@ class _KeyFile:
 # --- the file format ------------------------------------------------------------------------
 
 
-def _aad(document: dict[str, Any]) -> bytes:
+def aad(document: dict[str, Any]) -> bytes:
     return canonical_json({k: v for k, v in document.items() if k not in _NOT_IN_AAD})
 
 
@@ -158,7 +155,7 @@ def _passphrase_bytes(passphrase: str) -> bytes:
     return unicodedata.normalize("NFC", passphrase).encode("utf-8", "surrogatepass")
 
 
-def _wrapping_key(passphrase: str, salt: bytes, kdf: KdfParameters) -> bytes:
+def wrapping_key(passphrase: str, salt: bytes, kdf: KdfParameters) -> bytes:
     """Argon2id over the passphrase; KeyFileTooCostly when this computer lacks the memory."""
     try:
         return Argon2id(
@@ -172,11 +169,11 @@ def _wrapping_key(passphrase: str, salt: bytes, kdf: KdfParameters) -> bytes:
         raise not_enough_memory(kdf) from error
 
 
-def _now_text() -> str:
+def now_text() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def _seal(key: OfficeKey, created_at: str, passphrase: str, kdf: KdfParameters) -> bytes:
+def seal(key: OfficeKey, created_at: str, passphrase: str, kdf: KdfParameters) -> bytes:
     """The key file bytes for `key` under `passphrase`, with a fresh salt and nonce."""
     require_passphrase(passphrase)
     salt, nonce = secrets.token_bytes(SALT_BYTES), secrets.token_bytes(NONCE_BYTES)
@@ -204,8 +201,8 @@ def _seal(key: OfficeKey, created_at: str, passphrase: str, kdf: KdfParameters) 
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    wrapping_key = _wrapping_key(passphrase, salt, kdf)
-    ciphertext = ChaCha20Poly1305(wrapping_key).encrypt(nonce, plaintext, _aad(document))
+    wrapping = wrapping_key(passphrase, salt, kdf)
+    ciphertext = ChaCha20Poly1305(wrapping).encrypt(nonce, plaintext, aad(document))
     document["encrypted_private_key"] = b64url_encode(ciphertext)
     document["checksum"] = _checksum(document)
     return canonical_json(document)
@@ -308,7 +305,7 @@ def _kdf_parameters(value: Any) -> tuple[KdfParameters, bytes]:
     return parameters, salt
 
 
-def _parse(data: bytes) -> _KeyFile:
+def parse(data: bytes) -> _KeyFile:
     """Check everything that can be checked without the passphrase; raise DamagedKeyFile."""
     document = _load_document(data)
     if document["checksum"] != _checksum(document):
@@ -356,93 +353,6 @@ def _parse(data: bytes) -> _KeyFile:
 # --- making, reading and unlocking ----------------------------------------------------------
 
 
-def create_key(
-    office_name: str, passphrase: str, kdf: KdfParameters = DEFAULT_KDF
-) -> tuple[OfficeKey, bytes]:
-    """A new office key and its key file bytes; nothing is written to disk here.
-
-    Only an empty passphrase is refused: the screens and the command line hold people to
-    `passphrase_hint` (through `require_acceptable_passphrase`) before calling this.
-    """
-    name = office_name.strip()
-    if not name:
-        raise OfficeNameRequired(
-            N_(
-                "Type the name of the office, for example \u201cMayor's office of Kaolack\u201d: "
-                "it is shown with every signature the key makes."
-            )
-        )
-    private_key = ec.generate_private_key(ec.SECP256R1())
-    key = OfficeKey(
-        office_name=name,
-        private_key=private_key,
-        certificate=self_signed_certificate(private_key, name),
-    )
-    return key, _seal(key, _now_text(), passphrase, kdf)
-
-
 def read_key_file(data: bytes) -> KeyFileInfo:
     """The public part of a key file, after checking the file is whole; raises DamagedKeyFile."""
-    return _parse(data).info
-
-
-def unlock(data: bytes, passphrase: str) -> OfficeKey:
-    """The office key in a key file; raises WrongPassphrase or DamagedKeyFile.
-
-    The checksum is checked before the passphrase is tried, so a damaged file is never reported
-    as a wrong passphrase (which would have people retyping a right passphrase forever).
-    """
-    key_file = _parse(data)
-    info = key_file.info
-    wrapping_key = _wrapping_key(passphrase, key_file.salt, info.kdf)
-    try:
-        plaintext = ChaCha20Poly1305(wrapping_key).decrypt(
-            key_file.nonce, key_file.ciphertext, _aad(key_file.document)
-        )
-    except InvalidTag as error:
-        raise WrongPassphrase(
-            N_(
-                "That passphrase does not unlock the office key. Nothing was changed: type it "
-                "again, minding capital letters and the keyboard language."
-            )
-        ) from error
-    try:
-        private_key = serialization.load_der_private_key(plaintext, password=None)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as error:
-        raise damaged("private key: not PKCS#8 DER") from error
-    if not isinstance(private_key, ec.EllipticCurvePrivateKey) or not isinstance(
-        private_key.curve, ec.SECP256R1
-    ):
-        raise damaged("private key: not P-256")
-    if public_jwk(private_key.public_key()) != info.public_jwk:
-        raise damaged("private key: does not match public_jwk")
-    return OfficeKey(
-        office_name=info.office_name, private_key=private_key, certificate=info.certificate
-    )
-
-
-def change_passphrase(data: bytes, old: str, new: str, kdf: KdfParameters = DEFAULT_KDF) -> bytes:
-    """The same key (same kid, certificate and creation time) under a new passphrase."""
-    return relocked(data, unlock(data, old), new, kdf)
-
-
-def relocked(
-    data: bytes, key: OfficeKey, passphrase: str, kdf: KdfParameters = DEFAULT_KDF
-) -> bytes:
-    """The key file `data` for `key` (as unlocked from it) sealed again under `passphrase` with
-    `kdf`: same key id, certificate and creation time; a fresh salt and nonce."""
-    info = read_key_file(data)
-    if key.kid != info.kid:
-        raise ValueError("the key is not the one of this key file")
-    return _seal(key, info.created_at, passphrase, kdf)
-
-
-def rewrapped(data: bytes, key: OfficeKey, passphrase: str) -> bytes | None:
-    """The same key file under the same passphrase with today's parameters (DEFAULT_KDF), when
-    its own are weaker (`KdfParameters.weaker_than`); None when it needs nothing.
-
-    `key` and `passphrase` must be what `unlock(data, passphrase)` just gave and took.
-    """
-    if not read_key_file(data).kdf.weaker_than(DEFAULT_KDF):
-        return None
-    return relocked(data, key, passphrase)
+    return parse(data).info

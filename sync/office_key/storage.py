@@ -23,15 +23,8 @@ from sync.office_key.errors import (
     KeyFileTooWeak,
     NoOfficeKey,
 )
-from sync.office_key.key_file import (
-    MAX_FILE_BYTES,
-    KeyFileInfo,
-    OfficeKey,
-    read_key_file,
-    relocked,
-    rewrapped,
-    unlock,
-)
+from sync.office_key.key_file import MAX_FILE_BYTES, KeyFileInfo, OfficeKey, read_key_file
+from sync.office_key.locking import relocked, rewrapped, unlock
 
 KEYS_FOLDER = "keys"
 KEY_FILE_NAME = "office-key.json"

@@ -1,5 +1,4 @@
-"""The signing commands (desktop/cli_signing.py), `hrcities verify` above all: what they print,
-what they create, what they blame.
+"""`hrcities verify` (desktop/cli_verify.py): what it prints, what it creates, what it blames.
 
 Envelopes are real and properly signed (tests/envelopes.py), hostile ones included, and the
 command runs as people run it: `desktop.cli.main` with the output captured, and once as a real
@@ -17,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from sync import office_key
 from sync.certificate import self_signed_certificate
 from sync.jose import b64url_encode, fingerprint_groups
 from sync.signed_pdf import sign_pdf
@@ -31,7 +29,6 @@ from tests.envelopes import (
     signed_payload,
     standard_header,
 )
-from tests.keys import floor_key
 from tests.test_signed_pdf import StandInKey as PdfKey
 from tests.test_signed_pdf import two_page_pdf
 
@@ -194,13 +191,3 @@ def test_a_look_alike_pdf_is_caught_against_its_envelope(
     assert out.splitlines()[-1] == "Verification FAILED."
     assert run(tmp_path / "data", str(envelope), "--envelope", str(envelope)) == 1
     assert "--envelope goes with a signed PDF" in capsys.readouterr().err
-
-
-def test_an_office_name_from_a_key_file_is_shown_escaped(tmp_path: Path, capsys) -> None:
-    """A backup from someone else's USB stick names its office as it likes."""
-    _key, data = floor_key(f"Mairie\x1b[2K\r{FAKE}", "violet anchor drizzle pumpkin")
-    office_key.save_key_file(tmp_path / "data", data)
-    assert main(["--data-dir", str(tmp_path / "data"), "keys", "show"]) == 0
-    out = capsys.readouterr().out
-    assert "Office: Mairie\\x1b[2K\\x0dEverything checked is in order." in out
-    assert "\x1b" not in out
