@@ -1,4 +1,4 @@
-"""`hrcities keys ...`, `hrcities sign` and `hrcities verify`: the office key and signatures.
+"""`hrcities keys ...`, `hrcities sign` (and `hrcities verify`, in desktop/cli_verify.py).
 
 Passphrases are asked at a prompt that does not echo, or read from a file (first line) for
 scripts; they never appear on the command line, where other users of a shared PC could see them.
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.cli_verify import add_verify_command
 from desktop.store.drafts import DraftsStore
 from i18n import formatting
 from i18n.errors import UserError
@@ -22,7 +22,6 @@ from i18n.translate import N_, _, current_language, set_language
 
 if TYPE_CHECKING:
     from sync.office_key import KeyFileInfo
-    from sync.verify import Check, VerificationReport
 
 EXIT_OK, EXIT_FAILURE = 0, 1
 
@@ -64,7 +63,8 @@ def _new_passphrase(path: Path | None) -> str:
 
 
 def _show_key(info: KeyFileInfo, with_qr: bool) -> None:
-    _print(_("Office: {name}").format(name=info.office_name))
+    # The office name comes from a key file, perhaps a backup from someone else's USB stick.
+    _print(_("Office: {name}").format(name=formatting.printable(info.office_name)))
     _print(_("Fingerprint: {groups}").format(groups=info.fingerprint))
     _print(_("Key id: {kid}").format(kid=info.kid))
     if with_qr:
@@ -120,10 +120,10 @@ def cmd_keys_passwd(data_dir: Path, args: argparse.Namespace) -> int:
     """Change the passphrase that protects the office key."""
     from sync import office_key  # noqa: PLC0415
 
-    data = office_key.load_key_file(data_dir)
+    office_key.load_key_file(data_dir)  # no key, no questions
     old = _read_passphrase(args.passphrase_file, _("Current passphrase: "))
     new = _new_passphrase(args.new_passphrase_file)
-    office_key.save_key_file(data_dir, office_key.change_passphrase(data, old, new), replace=True)
+    office_key.change_stored_passphrase(data_dir, old, new)
     _print(_("Passphrase changed."))
     return EXIT_OK
 
@@ -148,13 +148,13 @@ def cmd_sign(store: DraftsStore, args: argparse.Namespace) -> int:
             reason=error.strerror or error,
         ) from error
     _confirm_statement(store, args)
-    data = office_key.load_key_file(args.data_dir)
-    key = office_key.unlock(data, _read_passphrase(args.passphrase_file, _("Passphrase: ")))
+    passphrase = _read_passphrase(args.passphrase_file, _("Passphrase: "))
+    key = office_key.unlock_stored(args.data_dir, passphrase)
     submission = sign_draft(store, args.draft_id, key, _to_png(signature_png), make_pdf=form_pdf)
     _print(
         _("Signed. Submission {id}, by {name}, {when}.").format(
             id=submission.id,
-            name=submission.signer_name,
+            name=formatting.printable(submission.signer_name),
             when=formatting.moment(submission.signed_at),
         )
     )
@@ -186,8 +186,8 @@ def _confirm_statement(store: DraftsStore, args: argparse.Namespace) -> None:
     The envelope carries the statement shown to the signer: on the command line that is the
     text printed here, in the language chosen (by default the one the window last showed it in).
     """
-    from desktop.form_document import statement_text  # noqa: PLC0415
     from desktop.signing import relevant_answers  # noqa: PLC0415
+    from sync.statement import statement_text  # noqa: PLC0415
 
     draft = store.get(args.draft_id)
     language = args.language or draft.statement_language or current_language()
@@ -195,7 +195,8 @@ def _confirm_statement(store: DraftsStore, args: argparse.Namespace) -> None:
     form = store.form_for(draft)
     _print(_("The statement to be signed:"))
     _print()
-    _print(statement_text(form, relevant_answers(form, draft.answers)))
+    # As signed, isolates included: escaping it (as text from files is) would show their marks.
+    _print(statement_text(form, relevant_answers(form, draft.answers), language))
     _print()
     if args.yes:
         return
@@ -226,59 +227,6 @@ def _to_png(data: bytes) -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")
     return bytes(out.data())
-
-
-def _print_checks(checks: tuple[Check, ...]) -> None:
-    for check in checks:
-        # Translators: the result of one check in "hrcities verify": passed or failed.
-        mark = _("passed") if check.ok else _("FAILED")
-        _print(f"  [{mark}] {check.code}: {check.render()}")
-
-
-def cmd_verify(data_dir: Path, args: argparse.Namespace) -> int:
-    """Verify a signed envelope or a signed PDF; exit non-zero on any failure."""
-    from sync.signed_pdf import verify_signed_pdf  # noqa: PLC0415
-
-    try:
-        data = args.file.read_bytes()
-    except OSError as error:
-        raise UserError(
-            N_("The file {path} could not be read ({reason})."),
-            path=args.file,
-            reason=error.strerror or error,
-        ) from error
-    if data.startswith(b"%PDF-"):
-        result = verify_signed_pdf(data)
-        _print(_("Signed PDF {path}:").format(path=args.file))
-        _print_checks(result.checks)
-        ok = all(check.ok for check in result.checks)
-    else:
-        report = _verify_envelope_file(data_dir, data, args.files)
-        _print(_("Envelope {path}:").format(path=args.file))
-        _print_checks(report.checks)
-        ok = report.ok
-    _print(_("Everything checked is in order.") if ok else _("Verification FAILED."))
-    return EXIT_OK if ok else EXIT_FAILURE
-
-
-def _verify_envelope_file(data_dir: Path, data: bytes, folder: Path | None) -> VerificationReport:
-    """Attachments are looked for in `folder` (any names: files are matched by hash) or, without
-    a folder, among the files this computer's drafts keep."""
-    from desktop.signing import verify_submission  # noqa: PLC0415
-    from sync.verify import verify_envelope  # noqa: PLC0415
-
-    if folder is not None:
-        files = {
-            hashlib.sha256(path.read_bytes()).hexdigest(): path
-            for path in folder.iterdir()
-            if path.is_file()
-        }
-        return verify_envelope(data, lambda sha: files[sha].read_bytes() if sha in files else None)
-    store = DraftsStore.open(data_dir)
-    try:
-        return verify_submission(store, data)
-    finally:
-        store.close()
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -352,11 +300,4 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     sign.set_defaults(handler=cmd_sign)
 
-    verify = commands.add_parser("verify", help=_("check a signed envelope or a signed PDF"))
-    verify.add_argument("file", metavar="FILE", type=Path, help=_("the file to check"))
-    verify.add_argument(
-        "--files",
-        type=Path,
-        help=_("folder with the attached documents (default: this computer's drafts)"),
-    )
-    verify.set_defaults(folder_handler=cmd_verify)
+    add_verify_command(commands)

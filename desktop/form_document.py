@@ -20,6 +20,7 @@ from i18n.formatting import isolate
 from i18n.translate import _, current_language
 from schemas.forms import FieldDef, FormDefinition
 from schemas.validation import is_empty, is_relevant
+from sync.statement import statement_text
 
 SIGNATURE_IMAGE = "signature.png"
 FINGERPRINT_QR = "fingerprint-qr.png"
@@ -100,18 +101,6 @@ def _render_items(fdef: FieldDef, items: list[Any]) -> str:
     return "".join(parts) or render_value(fdef, None)
 
 
-def statement_text(form: FormDefinition, answers: Mapping[str, Any]) -> str:
-    """The statement of commitment in the current language, the names filled in and isolated."""
-    statement = form.statement()
-    if statement is None:
-        return ""
-    values = {}
-    for placeholder, field_id in statement.placeholders.items():
-        answer = answers.get(field_id)
-        values[placeholder] = isolate(str(answer).strip()) if not is_empty(answer) else "…"
-    return _(statement.text).format(**values)
-
-
 def _signed_block(block: SignedBlock) -> str:
     signed = _("Signed by {name}, {position}, on {date}.").format(
         name=isolate(block.signer_name),
@@ -156,7 +145,8 @@ def form_html(
         style = " style='page-break-before: always'" if signed and section.statement else ""
         parts.append(f"<h2{style}>{number}. {html.escape(_(section.title))}</h2>")
         if section.statement is not None:
-            parts.append(f"<blockquote>{_paragraphs(statement_text(form, answers))}</blockquote>")
+            statement = statement_text(form, answers, current_language())
+            parts.append(f"<blockquote>{_paragraphs(statement)}</blockquote>")
         for fdef in section.fields:
             if not is_relevant(fdef, answers):
                 continue

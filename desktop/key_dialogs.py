@@ -229,19 +229,13 @@ class ChangePassphraseDialog(QDialog):
         old, new = self.current.text(), self.new_passphrase.passphrase()
         _busy(self, True)
 
-        def work() -> bytes:
-            data = office_key.load_key_file(self.data_dir)
-            return office_key.change_passphrase(data, old, new)
+        def work() -> office_key.KeyFileInfo:
+            return office_key.change_stored_passphrase(self.data_dir, old, new)
 
         run_in_background(work, on_success=self._changed, on_failure=self._failed)
 
-    def _changed(self, data: bytes) -> None:
+    def _changed(self, _info: office_key.KeyFileInfo) -> None:
         _busy(self, False)
-        try:
-            office_key.save_key_file(self.data_dir, data, replace=True)
-        except UserError as error:  # the key folder refused the file: the old one is untouched
-            self.error.setText(str(error))
-            return
         self.accept()
 
     def _failed(self, error: BaseException) -> None:

@@ -9,9 +9,9 @@ from desktop import look
 from desktop.draft_session import DraftSession
 from desktop.editors.base import EditorContext
 from desktop.field_row import FieldRow
-from desktop.form_document import statement_text
-from i18n.translate import _
+from i18n.translate import _, current_language
 from schemas.forms import Section
+from sync.statement import statement_text
 
 
 class SectionPage(QScrollArea):
@@ -80,7 +80,9 @@ class SectionPage(QScrollArea):
     def refresh(self) -> None:
         """Enable the questions that are asked and show what is missing or wrong."""
         if self.statement is not None:
-            self.statement.setText(statement_text(self.session.form, self.session.answers))
+            self.statement.setText(
+                statement_text(self.session.form, self.session.answers, current_language())
+            )
         report = self.session.report
         for field_id, row in self.rows.items():
             row.setEnabled(self.session.is_relevant(row.fdef))

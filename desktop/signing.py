@@ -13,19 +13,32 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from desktop.form_document import SignedBlock, statement_text
-from desktop.store.attachments import attachment_refs
+from desktop.form_document import SignedBlock
 from desktop.store.database import iso, utc_now
 from desktop.store.drafts import DRAFT, DraftLocked, DraftsStore, Submission
 from i18n.errors import UserError
 from i18n.translate import N_, current_language
+from schemas.attachments import attachment_refs
 from schemas.forms import FormDefinition
-from schemas.validation import is_empty, is_relevant, validate
-from sync.envelope import build_payload, sign_envelope
+from schemas.validation import validate
+from sync.consistency import relevant_answers
+from sync.envelope import sign_envelope
 from sync.office_key import OfficeKey
+from sync.payload import build_payload
+from sync.statement import statement_text
 from sync.verify import VerificationReport, verify_envelope
 
 SIGNATURE_MEDIA_TYPE = "image/png"
+__all__ = [  # relevant_answers too: the window and the command line find it here
+    "SIGNATURE_MEDIA_TYPE",
+    "NoDrawnSignature",
+    "NotReadyToSign",
+    "PdfMaker",
+    "SigningFailed",
+    "relevant_answers",
+    "sign_draft",
+    "verify_submission",
+]
 
 
 class NotReadyToSign(UserError):
@@ -49,17 +62,12 @@ class SigningFailed(UserError):
 PdfMaker = Callable[[FormDefinition, Mapping[str, Any], SignedBlock], bytes]
 
 
-def relevant_answers(form: FormDefinition, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The answers a signature covers: those to questions that are asked, and not blank."""
-    return {
-        fdef.id: answers[fdef.id]
-        for fdef in form.fields()
-        if fdef.id in answers and is_relevant(fdef, answers) and not is_empty(answers[fdef.id])
-    }
-
-
 def verify_submission(
-    store: DraftsStore, envelope: bytes, extra: Mapping[str, bytes] | None = None
+    store: DraftsStore,
+    envelope: bytes,
+    extra: Mapping[str, bytes] | None = None,
+    *,
+    expected_kid: str | None = None,
 ) -> VerificationReport:
     """Verify an envelope against the files this computer keeps (and `extra` ones)."""
     extra = extra or {}
@@ -72,7 +80,7 @@ def verify_submission(
         except UserError:
             return None
 
-    return verify_envelope(envelope, lookup, store.registry)
+    return verify_envelope(envelope, lookup, store.registry, expected_kid=expected_kid)
 
 
 def sign_draft(
@@ -101,19 +109,24 @@ def sign_draft(
             count=len(report.findings),
         )
     answers = relevant_answers(form, draft.answers)
+    # The signer and the date are read through the form's roles, as verification reads them.
+    signer_name = form.answer_for("signer_name", answers)
+    signer_position = form.answer_for("signer_position", answers)
+    signed_on = form.answer_for("statement_date", answers)
+    language = current_language()
     signed_at = iso(now())
     signature_sha = hashlib.sha256(signature_png).hexdigest()
     payload = build_payload(
         submission_id=str(uuid.uuid4()),
         form_id=form.form_id,
         form_version=form.version,
-        language=draft.language or current_language(),
-        statement_language=current_language(),
+        language=draft.language or language,
+        statement_language=language,
         answers=answers,
-        statement=statement_text(form, answers),
-        signer_name=answers["signer_name"],
-        signer_position=answers["signer_position"],
-        signed_on=answers["statement_date"],
+        statement=statement_text(form, answers, language),
+        signer_name=signer_name,
+        signer_position=signer_position,
+        signed_on=signed_on,
         signed_at=signed_at,
         attachments=attachment_refs(answers),
         signature_image={
@@ -138,9 +151,9 @@ def sign_draft(
         from sync.signed_pdf import sign_pdf  # noqa: PLC0415 - pyHanko loads in a blink only once
 
         block = SignedBlock(
-            signer_name=answers["signer_name"],
-            signer_position=answers["signer_position"],
-            signed_on=answers["statement_date"],
+            signer_name=signer_name,
+            signer_position=signer_position,
+            signed_on=signed_on,
             office_name=key.office_name,
             fingerprint=key.fingerprint,
             kid=key.kid,
@@ -157,12 +170,12 @@ def sign_draft(
         envelope=envelope,
         kid=key.kid,
         office_name=key.office_name,
-        signer_name=answers["signer_name"],
-        signer_position=answers["signer_position"],
+        signer_name=signer_name,
+        signer_position=signer_position,
         signed_at=signed_at,
         signature_image=signature_sha,
         signed_pdf=hashlib.sha256(signed_pdf).hexdigest() if signed_pdf else None,
     )
     store.record_signature(submission, signature_png, signed_pdf, signed_version=draft.updated_at)
-    store.record_statement_language(draft_id, current_language())
+    store.record_statement_language(draft_id, language)
     return submission

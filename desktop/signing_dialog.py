@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
 from desktop import look
 from desktop.background import run_in_background
 from desktop.draft_session import DraftSession
-from desktop.form_document import statement_text
 from desktop.key_dialogs import CreateKeyDialog, passphrase_field
 from desktop.pdf_export import form_pdf
 from desktop.signature_pad import SignatureEditor
 from desktop.signing import relevant_answers, sign_draft
 from desktop.store.drafts import Submission
 from i18n.errors import UserError
-from i18n.translate import _
+from i18n.translate import _, current_language
 from sync import office_key
+from sync.statement import statement_text
 
 
 class SigningDialog(QDialog):
@@ -95,7 +95,7 @@ class SigningDialog(QDialog):
         self.setWindowTitle(_("Sign the form"))
         self.heading.setText(_(self.session.form.section("statement").title))
         answers = relevant_answers(self.session.form, self.session.answers)
-        self.statement.setText(statement_text(self.session.form, answers))
+        self.statement.setText(statement_text(self.session.form, answers, current_language()))
         self.passphrase_label.setText(_("Office key &passphrase:"))
         self.sign_button.setText(_("&Sign"))
         self.create_key_button.setText(_("&Create the office key…"))
@@ -140,7 +140,7 @@ class SigningDialog(QDialog):
         passphrase = self.passphrase.text()
         self._set_busy(True)
         run_in_background(
-            lambda: office_key.unlock(office_key.load_key_file(self.data_dir), passphrase),
+            lambda: office_key.unlock_stored(self.data_dir, passphrase),
             on_success=self._unlocked,
             on_failure=self._failed,
         )

@@ -70,7 +70,7 @@ def draw(pad, points: list[tuple[int, int]]) -> None:
 def grab_signing(app: QApplication, window, data: Path) -> None:
     """The signing screen with a drawn signature, then the signed draft."""
     key_file = office_key.create_key(
-        "Kantor Bupati Jember", SCREENSHOT_PASSPHRASE, kdf=office_key.TEST_KDF
+        "Kantor Bupati Jember", SCREENSHOT_PASSPHRASE, kdf=office_key.FLOOR_KDF
     )[1]
     office_key.save_key_file(data, key_file)
     draft = window.store.create(complete_answers())

@@ -31,14 +31,16 @@ def country_name(code: str) -> str:
     return cldr().territories.get(code, code)
 
 
-def isolate(value: object) -> str:
+def isolate(value: object, language: str | None = None) -> str:
     """A value inserted into a sentence, isolated so its own direction does not disturb it.
 
     Only right-to-left languages need it: there, a Latin name or a number inside Arabic text
     would otherwise reorder the words around it. Elsewhere the text stays free of invisible marks.
+    `language` is the language of the sentence (the current language when None): a statement
+    made in Arabic is isolated the Arabic way whatever language the window is in.
     """
     text = str(value)
-    if cldr().text_direction == "rtl":
+    if _cldr(language or current_language()).text_direction == "rtl":
         return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
     return text
 
@@ -74,8 +76,9 @@ def percent(fraction: float) -> str:
 # Bidirectional embeddings, overrides and isolates: inside a value read from a file they can make
 # a terminal or a label show text in another order than it is (a fake "passed" read backwards).
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-# Control characters, and line and paragraph separators (category Zl, Zp).
-_ESCAPED_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+# Control characters, line and paragraph separators (category Zl, Zp), and lone surrogates (Cs:
+# JSON can spell one as an escape; no terminal or label can show it, and UTF-8 cannot hold it).
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})
 
 
 def _escape(char: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -48,6 +49,21 @@ def set_language(language: str) -> None:
 def current_language() -> str:
     """The language code set last (the source language until a language is chosen)."""
     return _active_language
+
+
+def gettext_for(language: str) -> Callable[[str], str]:
+    """The translating function of one language, whatever language the process is in.
+
+    For texts that must be made in a given language, not the user's: the statement a signer
+    signed is checked in the language it was signed in. Only the languages the app offers are
+    accepted (ValueError otherwise), so a code read from a file can never name a path or grow
+    the catalog cache.
+    """
+    from i18n.languages import LANGUAGE_CODES  # noqa: PLC0415 - languages loads babel
+
+    if language not in LANGUAGE_CODES:
+        raise ValueError(f"not a language the app offers: {language!r}")
+    return _load(language).gettext
 
 
 def _(message: str) -> str:

@@ -8,6 +8,7 @@ definition fails loudly at start, never as a half-rendered form.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -34,6 +35,23 @@ FIELD_TYPES = (
     "url_list",
     "attachments",
 )
+
+
+# What a field means to the app beyond its question: the code reads these, never field ids, so a
+# later version may rename a field (with its migration) without breaking signing or the lists.
+# Each role names a top-level field of the type given here.
+ROLE_TYPES: Mapping[str, str] = {
+    "lrg_name": "text",
+    "country": "country",
+    "lrg_type": "choice",
+    "inhabitants": "integer",
+    "signer_name": "text",
+    "signer_position": "text",
+    "statement_date": "date",
+}
+ROLES = tuple(ROLE_TYPES)
+# Signing copies these answers into the signed envelope: they must always be asked and answered.
+SIGNING_ROLES = ("signer_name", "signer_position", "statement_date")
 
 
 class FormDefinitionError(ValueError):
@@ -91,7 +109,6 @@ class Statement:
     """The text the signer reads and signs, with `{named}` placeholders filled from answers."""
 
     text: str
-    date_field: str
     placeholders: Mapping[str, str]
 
 
@@ -136,6 +153,7 @@ class FormDefinition:
     title: str
     source_language: str
     sections: tuple[Section, ...]
+    roles: Mapping[str, str] = field(default_factory=dict)
     migrations: tuple[Migration, ...] = ()
     _fields: Mapping[str, FieldDef] = field(default_factory=dict, repr=False, compare=False)
 
@@ -151,6 +169,14 @@ class FormDefinition:
     def has_field(self, field_id: str) -> bool:
         """Whether the form asks a top-level question with this id."""
         return field_id in self._fields
+
+    def role(self, role: str) -> str:
+        """The id of the field that plays `role` (one of ROLES; KeyError otherwise)."""
+        return self.roles[role]
+
+    def answer_for(self, role: str, answers: Mapping[str, Any]) -> Any:
+        """The answer of the field playing `role`, or None when it has none."""
+        return answers.get(self.role(role))
 
     def section(self, section_id: str) -> Section:
         """The section with this id (KeyError when the form has none)."""
@@ -201,7 +227,6 @@ def _section_from_json(data: Mapping[str, Any]) -> Section:
         fields=tuple(_field_from_json(f) for f in data["fields"]),
         statement=Statement(
             text=statement["text"],
-            date_field=statement["date_field"],
             placeholders=dict(statement["placeholders"]),
         )
         if statement
@@ -233,7 +258,8 @@ def meta_schema() -> Mapping[str, Any]:
 def check_definition(data: Any) -> list[str]:
     """Everything wrong with a form definition, as readable lines (empty when it is valid).
 
-    Beyond the meta-schema: ids unique, `relevant_if` and statement placeholders name real fields.
+    Beyond the meta-schema: ids unique; `relevant_if`, statement placeholders and roles name real
+    fields; each role's field is of its type, and the signer's are always asked and required.
     """
     import jsonschema  # noqa: PLC0415 - only checking a definition needs it, not starting the app
 
@@ -261,8 +287,22 @@ def check_definition(data: Any) -> list[str]:
                     problems.append(f"statement: placeholder {placeholder} is not in the text")
                 if target not in known:
                     problems.append(f"statement: placeholder {placeholder} names unknown {target}")
-            if statement["date_field"] not in known:
-                problems.append(f"statement: unknown date field {statement['date_field']}")
+    problems += _role_problems(data)
+    return problems
+
+
+def _role_problems(data: Mapping[str, Any]) -> list[str]:
+    fields = {f["id"]: f for s in data["sections"] for f in s["fields"]}
+    problems = []
+    for role, field_id in data["roles"].items():
+        fdef = fields.get(field_id)
+        if fdef is None:
+            problems.append(f"roles: {role} names unknown field {field_id}")
+            continue
+        if fdef["type"] != ROLE_TYPES[role]:
+            problems.append(f"roles: {role} names {field_id}, not a {ROLE_TYPES[role]} field")
+        if role in SIGNING_ROLES and (not fdef.get("required") or "relevant_if" in fdef):
+            problems.append(f"roles: {role} names {field_id}, which must be required and asked")
     return problems
 
 
@@ -278,6 +318,7 @@ def form_from_json(data: Any, source: str = "<data>") -> FormDefinition:
         title=data["title"],
         source_language=data.get("source_language", "en"),
         sections=sections,
+        roles=dict(data["roles"]),
         migrations=tuple(_migration_from_json(m) for m in data.get("migrations", ())),
         _fields={f.id: f for s in sections for f in s.fields},
     )
@@ -290,6 +331,10 @@ def load_form_file(path: Path) -> FormDefinition:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FormDefinitionError(f"{path}: {error}") from error
     return form_from_json(data, source=str(path))
+
+
+# What a form id or version may be to name a file: the meta-schema's ids, bounded in length.
+_SAFE_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
 
 
 def _version_key(version: str) -> tuple[int, ...] | tuple[str]:
@@ -312,10 +357,15 @@ class FormRegistry:
         self._cache: dict[tuple[str, str], FormDefinition] = {}
 
     def _path(self, form_id: str, version: str) -> Path | None:
+        if not _SAFE_NAME.fullmatch(form_id) or not _SAFE_NAME.fullmatch(version):
+            return None  # never a path outside the folders, nor a name the system refuses
         for folder in reversed(self._folders):
             candidate = folder / form_id / f"{version}.json"
-            if candidate.is_file():
-                return candidate
+            try:
+                if candidate.is_file():
+                    return candidate
+            except OSError:  # a name too long for this system, say: no such form here
+                continue
         return None
 
     def versions(self, form_id: str) -> list[str]:

@@ -7,20 +7,17 @@ carries the public key itself (`jwk`), so anyone can check the signature with a 
 library, and the secretariat can compare the fingerprint with the one it learnt before.
 
 Reading is strict on purpose: one algorithm (ES256), no unprotected header, no extensions, only
-canonical base64url. Every other way to write "the same" envelope is one more way to slip
-something past a checker; docs/FORMATS.md states the format byte for byte.
+canonical base64url, only the low-S form of a signature, a size no real envelope reaches. Every
+other way to write "the same" envelope is one more way to slip something past a checker;
+docs/FORMATS.md states the format byte for byte.
 
-This module reads and writes envelopes; judging one (signature, attachments, answers) is
+This module reads and writes the JWS; the payload inside it is `sync.payload`; judging an
+envelope (signature, attachments, answers, what the signature means) is
 `sync.verify.verify_envelope`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import re
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,65 +29,66 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from i18n.errors import UserError
 from i18n.translate import N_
-from schemas.validation import is_attachment_ref
+from sync.canonical_json import MAX_JSON_DEPTH, canonical_json, strict_json
 from sync.jose import P256_COORDINATE_BYTES, b64url_decode, b64url_encode, public_key_from_jwk
+from sync.payload import (
+    KEY_ID,
+    MAX_SHOWN,
+    PAYLOAD_FIELDS,
+    SIGNATURE_IMAGE_TYPES,
+    SUBMISSION_FORMAT,
+    EnvelopeError,
+    build_payload,
+    decode_payload,
+    shown,
+)
 
 if TYPE_CHECKING:
     from sync.office_key import OfficeKey
 
-SUBMISSION_FORMAT = "hrcities-submission/1"
+# Kept importable from here, where they lived before the payload had a module of its own.
+__all__ = [
+    "ALGORITHM",
+    "ENVELOPE_TYPE",
+    "MAX_ENVELOPE_BYTES",
+    "MAX_JSON_DEPTH",
+    "MAX_SHOWN",
+    "PAYLOAD_FIELDS",
+    "SIGNATURE_IMAGE_TYPES",
+    "SUBMISSION_FORMAT",
+    "Envelope",
+    "EnvelopeError",
+    "RawJws",
+    "build_payload",
+    "canonical_json",
+    "decode_header",
+    "decode_payload",
+    "parse_envelope",
+    "read_jws",
+    "shown",
+    "sign_envelope",
+    "sign_jws",
+    "signature_matches",
+    "signature_problem",
+    "strict_b64url_decode",
+    "strict_json",
+]
+
 ENVELOPE_TYPE = "hrcities-envelope+jws"
 ALGORITHM = "ES256"
 SIGNATURE_BYTES = 2 * P256_COORDINATE_BYTES
-SIGNATURE_IMAGE_TYPES = ("image/png",)
+# The order n of the P-256 group. (r, s) and (r, n - s) are both valid signatures of the same
+# input: only the low one (s <= n / 2) is written and accepted, so nobody can make a second
+# valid envelope from a signed one without the key.
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+# An envelope holds text answers and hashes, never files: a few hundred KB at most. Anything
+# over this is refused before it is parsed, so nobody can make a checker read gigabytes.
+MAX_ENVELOPE_BYTES = 8 * 1024 * 1024
 
 ENVELOPE_MEMBERS = frozenset({"protected", "payload", "signature"})
 HEADER_MEMBERS = frozenset({"alg", "typ", "kid", "jwk"})
 JWK_MEMBERS = frozenset({"kty", "crv", "x", "y"})
-PAYLOAD_FIELDS = frozenset(
-    {
-        "format",
-        "submission_id",
-        "form_id",
-        "form_version",
-        "language",
-        "statement_language",
-        "answers",
-        "statement",
-        "signer_name",
-        "signer_position",
-        "signed_on",
-        "signed_at",
-        "attachments",
-        "signature_image",
-        "office_name",
-        "kid",
-        "corrects",
-        "sealed_for",
-    }
-)
-# Deeper JSON than any real form needs is refused before anything walks it recursively.
-MAX_JSON_DEPTH = 32
-# Values copied from a damaged or hostile file into a message are cut to this length.
-MAX_SHOWN = 60
-
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-class EnvelopeError(UserError):
-    """An envelope that cannot be read as one; `code` says which part is wrong.
-
-    Codes: "not_an_envelope", "bad_header", "unsupported_algorithm", "bad_payload",
-    "unknown_format" (the same codes `verify_envelope` reports for these checks).
-    """
-
-    code = "not_an_envelope"
-
-    def __init__(self, message: str, *, code: str = "not_an_envelope", **params: Any) -> None:
-        super().__init__(message, **params)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -121,19 +119,6 @@ class Envelope:
     payload_b64: str
 
 
-def shown(value: Any) -> str:
-    """A value from the file as it may appear in a message: text, and not too long."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
-
-
-def canonical_json(value: Any) -> bytes:
-    """UTF-8 JSON with sorted keys and no insignificant whitespace: how this app writes JSON."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
-
-
 def strict_b64url_decode(text: Any) -> bytes:
     """Decode base64url only in its one canonical spelling (no padding, no stray characters,
     unused low bits zero); raises ValueError otherwise.
@@ -147,66 +132,34 @@ def strict_b64url_decode(text: Any) -> bytes:
     return data
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """Refuse a JSON object naming a member twice: parsers disagree on which one counts."""
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"member {key!r} twice")
-        result[key] = value
-    return result
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _depth_within(value: Any, limit: int) -> bool:
-    """Whether nested lists and objects stay within `limit` levels (walked without recursion)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            node = list(node.values())
-        if isinstance(node, list):
-            if depth > limit:
-                return False
-            stack.extend((child, depth + 1) for child in node)
-    return True
-
-
-def strict_json(data: bytes) -> Any:
-    """Parse UTF-8 JSON strictly: no duplicate members, no NaN/Infinity, bounded nesting.
-
-    Raises ValueError (for invalid UTF-8 too) instead of guessing what a sender meant.
-    """
-    try:
-        value = json.loads(
-            data.decode("utf-8"),
-            object_pairs_hook=_no_duplicates,
-            parse_constant=_no_constant,
-        )
-    except RecursionError as error:
-        raise ValueError("nested too deeply") from error
-    if not _depth_within(value, MAX_JSON_DEPTH):
-        raise ValueError("nested too deeply")
-    return value
-
-
 # Reading, one part after the other, so that `verify_envelope` can report each on its own.
 
 
 def read_jws(data: bytes) -> RawJws:
     """The parts of a flattened JWS; raises EnvelopeError "not_an_envelope".
 
-    An unprotected "header" member is refused (EnvelopeError "bad_header"), whatever it says:
-    it is not signed, so nothing in it may count, and a reader that did look at it could be
-    told another algorithm or key than the signed header names.
+    Data over MAX_ENVELOPE_BYTES is refused unread ("envelope_too_large"). An unprotected
+    "header" member is refused ("bad_header"), whatever it says: it is not signed, so nothing
+    in it may count, and a reader that did look at it could be told another algorithm or key
+    than the signed header names.
     """
     not_an_envelope = N_(
         "This file is not a signed form: it is damaged or a file of another kind. "
         "Ask the sender for the signed form file again."
     )
+    if not isinstance(data, bytes):
+        raise EnvelopeError(not_an_envelope)
+    if len(data) > MAX_ENVELOPE_BYTES:
+        raise EnvelopeError(
+            N_(
+                "This file is too large to be a signed form ({size} bytes; a signed form is "
+                "at most {limit} bytes, its attached files travel beside it). It was not made "
+                "by the app: ask the sender for the signed form file again."
+            ),
+            code="envelope_too_large",
+            size=len(data),
+            limit=MAX_ENVELOPE_BYTES,
+        )
     try:
         document = strict_json(data)
     except ValueError as error:
@@ -269,7 +222,8 @@ def decode_header(protected_bytes: bytes) -> dict[str, Any]:
             raise EnvelopeError(bad_header, code="bad_header", problem=name)
     if header["typ"] != ENVELOPE_TYPE:
         raise EnvelopeError(bad_header, code="bad_header", problem="typ")
-    if not isinstance(header["kid"], str) or not header["kid"]:
+    if not isinstance(header["kid"], str) or not KEY_ID.fullmatch(header["kid"]):
+        # A key id is a SHA-256 thumbprint: anything else is not one, however long.
         raise EnvelopeError(bad_header, code="bad_header", problem="kid")
     jwk = header["jwk"]
     if not isinstance(jwk, dict):
@@ -306,14 +260,16 @@ def _unsupported(value: Any) -> EnvelopeError:
     )
 
 
-def signature_matches(jws: RawJws, header: dict[str, Any]) -> bool:
-    """Whether the signature is the header key's ES256 signature of the signing input.
+def signature_problem(jws: RawJws, header: dict[str, Any]) -> str | None:
+    """None when the signature is the header key's ES256 signature of the signing input.
 
-    `header` must come from `decode_header`. A signature of any length but 64 bytes (raw r||s;
-    a DER signature, for example) does not match.
+    Otherwise "bad_signature" (it does not match; so does a signature of any length but 64
+    bytes: raw r||s, not DER), or "non_canonical_signature" (it matches, but in its high-S
+    form, which the app never writes: someone turned a signature into its twin).
+    `header` must come from `decode_header`.
     """
     if len(jws.signature) != SIGNATURE_BYTES:
-        return False
+        return "bad_signature"
     r = int.from_bytes(jws.signature[:P256_COORDINATE_BYTES], "big")
     s = int.from_bytes(jws.signature[P256_COORDINATE_BYTES:], "big")
     try:
@@ -321,139 +277,15 @@ def signature_matches(jws: RawJws, header: dict[str, Any]) -> bool:
             encode_dss_signature(r, s), jws.signing_input, ec.ECDSA(hashes.SHA256())
         )
     except (InvalidSignature, ValueError):
-        return False
-    return True
+        return "bad_signature"
+    if s > P256_ORDER // 2:
+        return "non_canonical_signature"
+    return None
 
 
-def decode_payload(payload_bytes: bytes) -> dict[str, Any]:
-    """The submission, checked field by field.
-
-    Raises EnvelopeError "unknown_format" (a format tag this version does not know: checked
-    first, as another format may have other fields) or "bad_payload" (not JSON, a field missing,
-    unknown or of the wrong kind, an attachment the answers name but the list lacks).
-    """
-    try:
-        payload = strict_json(payload_bytes)
-    except ValueError as error:
-        raise EnvelopeError(
-            N_(
-                "The signed content of this form cannot be read: it was not made by this "
-                "app. Ask the municipality to sign the form again with the app."
-            ),
-            code="bad_payload",
-        ) from error
-    if not isinstance(payload, dict):
-        raise _bad_payload("payload")
-    if not isinstance(payload.get("format"), str):
-        raise _bad_payload("format")
-    if payload["format"] != SUBMISSION_FORMAT:
-        raise EnvelopeError(
-            N_(
-                "This form is in a format this program does not know ({format}), probably "
-                "from a newer version of the app. Update this program, then check it again."
-            ),
-            code="unknown_format",
-            format=shown(payload["format"]),
-        )
-    odd = sorted(PAYLOAD_FIELDS - set(payload)) + sorted(set(payload) - PAYLOAD_FIELDS)
-    if odd:
-        raise _bad_payload(odd[0])
-    for name in sorted(PAYLOAD_FIELDS):
-        if not _PAYLOAD_CHECKS[name](payload[name]):
-            raise _bad_payload(name)
-    listed = {item["sha256"] for item in payload["attachments"]}
-    if any(ref["sha256"] not in listed for ref in _attachment_refs(payload["answers"])):
-        raise _bad_payload("attachments")
-    return payload
-
-
-def _bad_payload(field: str) -> EnvelopeError:
-    return EnvelopeError(
-        N_(
-            "The signed content of this form is incomplete or malformed (at “{field}”): it "
-            "was not made by this app, or by a faulty version. Ask the municipality to sign "
-            "the form again with an up-to-date app."
-        ),
-        code="bad_payload",
-        field=field,
-    )
-
-
-def _attachment_refs(value: Any) -> Iterator[dict[str, Any]]:
-    """Every attachment reference anywhere inside the answers."""
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if is_attachment_ref(node):
-            yield node
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-
-
-def _text(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _uuid(value: Any) -> bool:
-    try:
-        return isinstance(value, str) and str(uuid.UUID(value)) == value
-    except ValueError:
-        return False
-
-
-def _date(value: Any) -> bool:
-    try:
-        return isinstance(value, str) and len(value) == 10 and bool(dt.date.fromisoformat(value))
-    except ValueError:
-        return False
-
-
-def _moment(value: Any) -> bool:
-    try:
-        return isinstance(value, str) and dt.datetime.fromisoformat(value).tzinfo is not None
-    except ValueError:
-        return False
-
-
-def _size(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _signature_image(value: Any) -> bool:
-    return (
-        isinstance(value, dict)
-        and set(value) == {"sha256", "media_type", "size"}
-        and isinstance(value["sha256"], str)
-        and bool(_SHA256.match(value["sha256"]))
-        and value["media_type"] in SIGNATURE_IMAGE_TYPES
-        and _size(value["size"])
-    )
-
-
-_PAYLOAD_CHECKS = {
-    "format": _text,
-    "submission_id": _uuid,
-    "form_id": _text,
-    "form_version": _text,
-    "language": _text,
-    "statement_language": _text,
-    "answers": lambda value: isinstance(value, dict),
-    "statement": _text,
-    "signer_name": _text,
-    "signer_position": _text,
-    "signed_on": _date,
-    "signed_at": _moment,
-    "attachments": lambda value: (
-        isinstance(value, list) and all(is_attachment_ref(item) for item in value)
-    ),
-    "signature_image": _signature_image,
-    "office_name": _text,
-    "kid": _text,
-    "corrects": lambda value: value is None or _uuid(value),
-    "sealed_for": lambda value: value is None or _text(value),
-}
+def signature_matches(jws: RawJws, header: dict[str, Any]) -> bool:
+    """Whether the signature is valid and in its low-S form (`signature_problem` is None)."""
+    return signature_problem(jws, header) is None
 
 
 def parse_envelope(data: bytes) -> Envelope:
@@ -478,82 +310,39 @@ def parse_envelope(data: bytes) -> Envelope:
 # Writing.
 
 
-def build_payload(
-    *,
-    submission_id: str,
-    form_id: str,
-    form_version: str,
-    language: str,
-    statement_language: str,
-    answers: dict[str, Any],
-    statement: str,
-    signer_name: str,
-    signer_position: str,
-    signed_on: str,
-    signed_at: str,
-    attachments: list[dict[str, Any]],
-    signature_image: dict[str, Any],
-    office_name: str,
-    kid: str,
-    corrects: str | None = None,
-    sealed_for: str | None = None,
-) -> bytes:
-    """The exact payload bytes to sign: canonical UTF-8 JSON of the submission.
-
-    `attachments` lists every file the answers refer to ({"sha256", "name", "media_type",
-    "size"}); `signature_image` is {"sha256", "media_type": "image/png", "size"}. `corrects` and
-    `sealed_for` are written as null when not given. Raises ValueError for a payload that
-    `decode_payload` would refuse, so the app never signs what verification rejects.
-    """
-    payload = {
-        "format": SUBMISSION_FORMAT,
-        "submission_id": submission_id,
-        "form_id": form_id,
-        "form_version": form_version,
-        "language": language,
-        "statement_language": statement_language,
-        "answers": answers,
-        "statement": statement,
-        "signer_name": signer_name,
-        "signer_position": signer_position,
-        "signed_on": signed_on,
-        "signed_at": signed_at,
-        "attachments": attachments,
-        "signature_image": signature_image,
-        "office_name": office_name,
-        "kid": kid,
-        "corrects": corrects,
-        "sealed_for": sealed_for,
-    }
-    data = canonical_json(payload)
-    try:
-        decode_payload(data)
-    except EnvelopeError as error:
-        raise ValueError(f"not a valid submission payload: {error.code} {error.params}") from error
-    return data
-
-
 def sign_envelope(payload: bytes, key: OfficeKey) -> bytes:
     """Sign `payload` (bytes from `build_payload`) with the office key: the envelope file bytes.
 
-    Uses only `key.private_key`, `key.kid` and `key.public_jwk`. The header is written as
-    canonical JSON of {"alg": "ES256", "typ": ENVELOPE_TYPE, "kid", "jwk"}; the envelope is
-    canonical JSON of {"payload", "protected", "signature"}, with no newline at the end.
-    Raises ValueError for a payload whose format or `kid` is wrong, or a key not on P-256.
+    Uses only `key.private_key`, `key.kid` and `key.public_jwk`. Raises ValueError for a
+    payload whose format or `kid` is wrong, or a key not on P-256.
     """
-    if not isinstance(key.private_key.curve, ec.SECP256R1):
-        raise ValueError("office keys are ECDSA P-256")
     try:
         claimed = decode_payload(payload)["kid"]
     except EnvelopeError as error:
         raise ValueError(f"not a valid submission payload: {error.code} {error.params}") from error
     if claimed != key.kid:
         raise ValueError("the payload names another key than the one signing it")
+    return sign_jws(payload, key)
+
+
+def sign_jws(payload: bytes, key: OfficeKey) -> bytes:
+    """The envelope bytes for any payload bytes, signed as they are (no check of the payload).
+
+    For `sign_envelope`, and for tests that need hostile payloads properly signed. The header
+    is canonical JSON of {"alg": "ES256", "typ": ENVELOPE_TYPE, "kid", "jwk"}; the signature
+    is raw r||s with s in its low form; the envelope is canonical JSON of {"payload",
+    "protected", "signature"}, with no newline at the end. Raises ValueError for a key not on
+    P-256.
+    """
+    if not isinstance(key.private_key.curve, ec.SECP256R1):
+        raise ValueError("office keys are ECDSA P-256")
     header = {"alg": ALGORITHM, "typ": ENVELOPE_TYPE, "kid": key.kid, "jwk": key.public_jwk}
     protected_b64 = b64url_encode(canonical_json(header))
     payload_b64 = b64url_encode(payload)
     signing_input = f"{protected_b64}.{payload_b64}".encode("ascii")
     r, s = decode_dss_signature(key.private_key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
+    if s > P256_ORDER // 2:
+        s = P256_ORDER - s
     signature = r.to_bytes(P256_COORDINATE_BYTES, "big") + s.to_bytes(P256_COORDINATE_BYTES, "big")
     return canonical_json(
         {"payload": payload_b64, "protected": protected_b64, "signature": b64url_encode(signature)}

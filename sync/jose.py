@@ -9,11 +9,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
 P256_COORDINATE_BYTES = 32
+_KEY_ID = re.compile(r"[A-Za-z0-9_-]{43}")
+_FINGERPRINT = re.compile(r"[A-Za-z0-9_-]{4}( [A-Za-z0-9_-]{4}){7}")
 
 
 def b64url_encode(data: bytes) -> str:
@@ -79,3 +82,28 @@ def fingerprint_groups(kid: str, group: int = 4, groups: int = 8) -> str:
     while the full thumbprint stays in the files and the QR code.
     """
     return " ".join(kid[i : i + group] for i in range(0, group * groups, group))
+
+
+def key_reference(text: str) -> str:
+    """A key as a person gives it: the full key id, or its fingerprint in 8 groups of 4.
+
+    Spaces around and between the groups are forgiven (any run of white space is one space);
+    anything else raises ValueError. The result is what `is_key` compares with.
+    """
+    reference = " ".join(str(text).split())
+    if _KEY_ID.fullmatch(reference) or _FINGERPRINT.fullmatch(reference):
+        return reference
+    raise ValueError("neither a key id nor a fingerprint")
+
+
+def is_key(kid: str, reference: str) -> bool:
+    """Whether `reference` (a key id, or a fingerprint as `fingerprint_groups` writes it) names
+    the key `kid`. A fingerprint carries the first 192 bits of the key id: enough that no one
+    can make another key with the same fingerprint."""
+    try:
+        reference = key_reference(reference)
+    except ValueError:
+        return False
+    if " " in reference:
+        return fingerprint_groups(kid) == reference
+    return kid == reference

@@ -12,6 +12,8 @@ import pytest
 from schemas.forms import (
     FIELD_TYPES,
     FORMS_DIR,
+    ROLE_TYPES,
+    ROLES,
     FormDefinition,
     FormDefinitionError,
     check_definition,
@@ -69,6 +71,22 @@ def test_there_is_a_form_file_to_check() -> None:
         (lambda d: d["sections"][1]["fields"][0].update(max_words=0), "max_words"),
         (lambda d: d["sections"][5]["statement"].update(text="I sign."), "placeholder"),
         (lambda d: d["sections"][0]["fields"][0].update(max_words=5), "(root)|sections"),
+        (lambda d: d.pop("roles"), "'roles' is a required property"),
+        (lambda d: d["roles"].pop("signer_position"), "'signer_position' is a required"),
+        (lambda d: d["roles"].update(mayor="head_name"), "mayor"),
+        (lambda d: d["roles"].update(signer_name="nope"), "signer_name names unknown field nope"),
+        (lambda d: d["roles"].update(country="lrg_name"), "country names lrg_name, not a country"),
+        (
+            lambda d: d["roles"].update(signer_name="lrg_type_other"),
+            "signer_name names lrg_type_other, which must be required and asked",
+        ),
+        (
+            lambda d: (
+                d["roles"].update(signer_position="focal_point_name")
+                or d["sections"][0]["fields"][8].update(required=False)
+            ),
+            "signer_position names focal_point_name, which must be required and asked",
+        ),
     ],
 )
 def test_a_broken_definition_is_refused_with_a_reason(change, expected: str) -> None:
@@ -79,6 +97,22 @@ def test_a_broken_definition_is_refused_with_a_reason(change, expected: str) -> 
     assert re.search(expected, " ".join(problems))
     with pytest.raises(FormDefinitionError):
         form_from_json(data)
+
+
+def test_roles_name_the_fields_signing_and_the_lists_rely_on(form: FormDefinition) -> None:
+    assert set(form.roles) == set(ROLES)
+    assert form.role("signer_name") == "signer_name"
+    assert form.role("statement_date") == "statement_date"
+    assert form.answer_for("lrg_name", {"lrg_name": "Kaolack"}) == "Kaolack"
+    assert form.answer_for("country", {}) is None
+    for role, field_type in ROLE_TYPES.items():
+        assert form.field(form.role(role)).type == field_type
+    with pytest.raises(KeyError):
+        form.role("mayor")
+
+
+def test_the_roles_in_the_meta_schema_are_the_roles_of_the_code() -> None:
+    assert sorted(meta_schema()["properties"]["roles"]["required"]) == sorted(ROLES)
 
 
 def test_every_field_type_of_the_meta_schema_is_known_to_the_code() -> None:
@@ -203,5 +237,5 @@ def test_statement_text_is_the_reference_text_with_named_placeholders(
     assert set(statement.placeholders) == {"signer_name", "signer_position", "territory_name"}
     fields = {f.id: f for f in form.section("statement").fields}
     assert all(fields[target].required for target in statement.placeholders.values())
-    assert fields[statement.date_field].type == "date"
+    assert fields[form.role("statement_date")].type == "date"
     assert "Date" in body

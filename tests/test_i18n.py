@@ -96,3 +96,36 @@ def test_inserted_values_are_isolated_only_in_right_to_left_languages() -> None:
         assert isolate("Jember") == "\u2068Jember\u2069"
     finally:
         set_language("en")
+
+
+def test_isolation_follows_the_language_asked_for() -> None:
+    assert isolate("Jember", "ar") == "\u2068Jember\u2069"
+    set_language("ar")
+    try:
+        assert isolate("Jember", "fr") == "Jember"
+    finally:
+        set_language("en")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("Kaolack", "Kaolack"),
+        ("Saint-Étienne, مدينة الرباط", "Saint-Étienne, مدينة الرباط"),
+        ("\x1b[2K\rEverything checked", "\\x1b[2K\\x0dEverything checked"),
+        ("one\ntwo", "one\\x0atwo"),
+        ("abc\u202edcba", "abc\\u202edcba"),
+        ("line\u2028break", "line\\u2028break"),
+        ("lone \ud800 surrogate", "lone \\ud800 surrogate"),
+        ("zero\u200dwidth joiner", "zero\u200dwidth joiner"),
+        (42, "42"),
+    ],
+)
+def test_printable_escapes_what_could_disguise_a_text_and_keeps_every_script(
+    value: object, shown: str
+) -> None:
+    assert formatting.printable(value) == shown
+
+
+def test_printable_keeps_line_breaks_only_when_asked() -> None:
+    assert formatting.printable("one\ntwo\x07", multiline=True) == "one\ntwo\\x07"

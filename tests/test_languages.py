@@ -193,7 +193,7 @@ def test_the_signing_screens_speak_the_language(launch, code: str, tmp_path: Pat
         seen.extend(visible_texts(dialog))
         directions.append(dialog.layoutDirection())
         dialog.close()
-    key, data = office_key.create_key("Mairie", "une phrase assez longue", kdf=office_key.TEST_KDF)
+    key, data = office_key.create_key("Mairie", "une phrase assez longue", kdf=office_key.FLOOR_KDF)
     office_key.save_key_file(data_dir, data)
     draft = window.store.create(complete_answers())
     window.open_draft(draft.id)

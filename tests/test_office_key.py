@@ -1,7 +1,8 @@
 """The office key: making, unlocking, the file format, damage, storage and backups, passphrases.
 
-Keys here use TEST_KDF (the cheapest Argon2id), so the file runs in seconds; the format is also
-checked by an independent reading written from docs/FORMATS.md with `cryptography` alone.
+Keys here use FLOOR_KDF, the cheapest parameters the product accepts (about 0.13 s a derivation),
+and most share keys made once per session (tests/keys.py); the format is also checked by an
+independent reading written from docs/FORMATS.md with `cryptography` alone.
 """
 
 from __future__ import annotations
@@ -33,19 +34,26 @@ from sync.durable import TargetRefused
 from sync.jose import b64url_decode, b64url_encode, fingerprint_groups, thumbprint
 from sync.office_key import (
     DEFAULT_KDF,
+    FLOOR_KDF,
     FORMAT,
+    MAX_ITERATIONS,
+    MAX_MEMORY_COST,
+    MIN_ITERATIONS,
+    MIN_MEMORY_COST,
     MIN_PASSPHRASE_LENGTH,
-    TEST_KDF,
     DamagedKeyFile,
     KdfParameters,
     KeyExists,
     KeyFileAccessError,
+    KeyFileTooCostly,
+    KeyFileTooWeak,
     NoOfficeKey,
     OfficeKey,
     OfficeNameRequired,
     WeakPassphrase,
     WrongPassphrase,
     change_passphrase,
+    change_stored_passphrase,
     create_key,
     export_backup,
     import_backup,
@@ -56,7 +64,9 @@ from sync.office_key import (
     require_acceptable_passphrase,
     save_key_file,
     unlock,
+    unlock_stored,
 )
+from tests.keys import floor_key
 
 PASSPHRASE = "violet anchor drizzle pumpkin"
 OTHER_PASSPHRASE = "lantern okra tidal saxophone"
@@ -77,13 +87,14 @@ NOT_IN_AAD = ("encrypted_private_key", "checksum")
 
 
 def made(office_name: str = OFFICE, passphrase: str = PASSPHRASE) -> tuple[OfficeKey, bytes]:
-    return create_key(office_name, passphrase, TEST_KDF)
+    """A new key: for the tests about making keys (the others share `floor_key`'s)."""
+    return create_key(office_name, passphrase, FLOOR_KDF)
 
 
 @pytest.fixture(scope="module")
 def key_and_file() -> tuple[OfficeKey, bytes]:
     """One key for the tests that only read (hypothesis forbids function-scoped fixtures)."""
-    return made()
+    return floor_key(OFFICE, PASSPHRASE)
 
 
 # --- an independent reading of the format, as docs/FORMATS.md states it ---------------------
@@ -200,9 +211,9 @@ def test_the_file_is_the_documented_format(key_and_file: tuple[OfficeKey, bytes]
     assert document["kdf"] == {
         "algorithm": "argon2id",
         "version": 19,
-        "iterations": TEST_KDF.iterations,
-        "lanes": TEST_KDF.lanes,
-        "memory_cost": TEST_KDF.memory_cost,
+        "iterations": FLOOR_KDF.iterations,
+        "lanes": FLOOR_KDF.lanes,
+        "memory_cost": FLOOR_KDF.memory_cost,
         "salt": document["kdf"]["salt"],
     }
     assert len(b64url_decode(document["kdf"]["salt"])) == 16
@@ -243,7 +254,7 @@ def test_the_public_part_reads_without_the_passphrase(
     info = read_key_file(data)
     assert (info.office_name, info.kid, info.fingerprint) == (OFFICE, key.kid, key.fingerprint)
     assert info.public_jwk == key.public_jwk
-    assert info.kdf == TEST_KDF
+    assert info.kdf == FLOOR_KDF
     assert info.created_at.endswith("+00:00")
 
 
@@ -255,9 +266,9 @@ def test_a_passphrase_unlocks_in_any_unicode_normal_form() -> None:
 
 def test_the_office_name_is_required_and_the_passphrase_not_empty() -> None:
     with pytest.raises(OfficeNameRequired):
-        create_key("   ", PASSPHRASE, TEST_KDF)
+        create_key("   ", PASSPHRASE, FLOOR_KDF)
     with pytest.raises(WeakPassphrase):
-        create_key(OFFICE, "", TEST_KDF)
+        create_key(OFFICE, "", FLOOR_KDF)
 
 
 def test_kdf_parameters_out_of_range_are_refused() -> None:
@@ -275,7 +286,7 @@ def test_kdf_parameters_out_of_range_are_refused() -> None:
 def test_the_default_kdf_is_memory_hard() -> None:
     assert DEFAULT_KDF.memory_cost >= 64 * 1024
     assert DEFAULT_KDF.lanes <= 4
-    assert TEST_KDF.memory_cost < DEFAULT_KDF.memory_cost
+    assert FLOOR_KDF.memory_cost < DEFAULT_KDF.memory_cost
 
 
 # --- a wrong passphrase, a damaged file ------------------------------------------------------
@@ -368,7 +379,7 @@ def test_a_newer_format_asks_for_an_update(key_and_file: tuple[OfficeKey, bytes]
 
 
 def _other_key() -> tuple[OfficeKey, dict[str, Any]]:
-    other, other_file = made("Another office")
+    other, other_file = floor_key("Another office", PASSPHRASE)
     return other, json.loads(other_file)
 
 
@@ -378,9 +389,9 @@ PUBLIC_CHANGES: dict[str, Callable[[dict[str, Any]], None]] = {
     "public_jwk": lambda d: d.update(public_jwk=_other_key()[0].public_jwk),
     "kid": lambda d: d.update(kid=_other_key()[0].kid),
     "certificate": lambda d: d.update(certificate=_other_key()[1]["certificate"]),
-    "kdf.iterations": lambda d: d["kdf"].update(iterations=2),
-    "kdf.lanes": lambda d: d["kdf"].update(lanes=2, memory_cost=16),
-    "kdf.memory_cost": lambda d: d["kdf"].update(memory_cost=16),
+    "kdf.iterations": lambda d: d["kdf"].update(iterations=3),
+    "kdf.lanes": lambda d: d["kdf"].update(lanes=2),
+    "kdf.memory_cost": lambda d: d["kdf"].update(memory_cost=d["kdf"]["memory_cost"] + 1024),
     "kdf.salt": lambda d: d["kdf"].update(salt=b64url_encode(bytes(16))),
     "encryption.nonce": lambda d: d["encryption"].update(nonce=b64url_encode(bytes(12))),
     "encrypted_private_key": lambda d: d.update(
@@ -502,7 +513,7 @@ def test_a_certificate_naming_another_key_id_or_signed_by_another_key_is_damaged
 
 def test_changing_the_passphrase_keeps_the_key(key_and_file: tuple[OfficeKey, bytes]) -> None:
     key, data = key_and_file
-    changed = change_passphrase(data, PASSPHRASE, OTHER_PASSPHRASE, TEST_KDF)
+    changed = change_passphrase(data, PASSPHRASE, OTHER_PASSPHRASE, FLOOR_KDF)
     before, after = read_key_file(data), read_key_file(changed)
     assert after.kid == before.kid == key.kid
     assert after.certificate == before.certificate
@@ -516,7 +527,7 @@ def test_changing_the_passphrase_keeps_the_key(key_and_file: tuple[OfficeKey, by
 
 def test_changing_the_passphrase_can_change_the_kdf(key_and_file: tuple[OfficeKey, bytes]) -> None:
     _key, data = key_and_file
-    stronger = KdfParameters(iterations=2, lanes=2, memory_cost=64)
+    stronger = KdfParameters(iterations=3, lanes=2, memory_cost=FLOOR_KDF.memory_cost + 1024)
     changed = change_passphrase(data, PASSPHRASE, OTHER_PASSPHRASE, stronger)
     assert read_key_file(changed).kdf == stronger
     unlock(changed, OTHER_PASSPHRASE)
@@ -525,9 +536,9 @@ def test_changing_the_passphrase_can_change_the_kdf(key_and_file: tuple[OfficeKe
 def test_changing_the_passphrase_needs_the_old_one(key_and_file: tuple[OfficeKey, bytes]) -> None:
     _key, data = key_and_file
     with pytest.raises(WrongPassphrase):
-        change_passphrase(data, OTHER_PASSPHRASE, PASSPHRASE, TEST_KDF)
+        change_passphrase(data, OTHER_PASSPHRASE, PASSPHRASE, FLOOR_KDF)
     with pytest.raises(WeakPassphrase):
-        change_passphrase(data, PASSPHRASE, "", TEST_KDF)
+        change_passphrase(data, PASSPHRASE, "", FLOOR_KDF)
 
 
 # --- storage in the data folder --------------------------------------------------------------
@@ -557,7 +568,7 @@ def test_another_key_is_not_replaced_unless_asked(
     tmp_path: Path, key_and_file: tuple[OfficeKey, bytes]
 ) -> None:
     key, data = key_and_file
-    other, other_file = made("Another office")
+    other, other_file = floor_key("Another office", PASSPHRASE)
     save_key_file(tmp_path, data)
     with pytest.raises(KeyExists) as error:
         save_key_file(tmp_path, other_file)
@@ -579,7 +590,7 @@ def test_the_same_key_under_a_new_passphrase_replaces_the_old_file(
 ) -> None:
     _key, data = key_and_file
     save_key_file(tmp_path, data)
-    changed = change_passphrase(data, PASSPHRASE, OTHER_PASSPHRASE, TEST_KDF)
+    changed = change_passphrase(data, PASSPHRASE, OTHER_PASSPHRASE, FLOOR_KDF)
     save_key_file(tmp_path, changed)
     assert load_key_file(tmp_path) == changed
     assert keys_folder_names(tmp_path) == ["office-key.json"], "the old passphrase is not kept"
@@ -612,7 +623,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_partial_one(
 ) -> None:
     _key, data = key_and_file
     save_key_file(tmp_path, data)
-    changed = change_passphrase(data, PASSPHRASE, OTHER_PASSPHRASE, TEST_KDF)
+    changed = change_passphrase(data, PASSPHRASE, OTHER_PASSPHRASE, FLOOR_KDF)
 
     def power_cut(_source: object, _target: object) -> None:
         raise OSError(5, "Input/output error")
@@ -672,7 +683,7 @@ def test_a_damaged_backup_is_refused_and_the_key_untouched(
     tmp_path: Path, key_and_file: tuple[OfficeKey, bytes]
 ) -> None:
     _key, data = key_and_file
-    _other, other_file = made("Another office")
+    _other, other_file = floor_key("Another office", PASSPHRASE)
     save_key_file(tmp_path / "office", data)
     backup = tmp_path / "backup.json"
     damaged = bytearray(other_file)
@@ -690,7 +701,7 @@ def test_a_backup_of_another_key_needs_replace(
     tmp_path: Path, key_and_file: tuple[OfficeKey, bytes]
 ) -> None:
     _key, data = key_and_file
-    other, other_file = made("Another office")
+    other, other_file = floor_key("Another office", PASSPHRASE)
     save_key_file(tmp_path / "office", data)
     backup = tmp_path / "other.json"
     backup.write_bytes(other_file)
@@ -767,13 +778,13 @@ def test_a_very_long_passphrase_is_scored() -> None:
 def test_importing_an_older_backup_of_the_same_key_keeps_the_current_file(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     _key, data = office_key.create_key(
-        "Mairie", "first long passphrase here", kdf=office_key.TEST_KDF
+        "Mairie", "first long passphrase here", kdf=office_key.FLOOR_KDF
     )
     office_key.save_key_file(data_dir, data)
     backup = tmp_path / "backup.json"
     office_key.export_backup(data_dir, backup)
     changed = office_key.change_passphrase(
-        data, "first long passphrase here", "second long passphrase here", kdf=office_key.TEST_KDF
+        data, "first long passphrase here", "second long passphrase here", kdf=office_key.FLOOR_KDF
     )
     office_key.save_key_file(data_dir, changed, replace=True)
     office_key.import_backup(data_dir, backup)
@@ -792,3 +803,158 @@ def test_exports_are_readable_files_and_a_missing_folder_is_an_error(tmp_path: P
     assert not (tmp_path / "typo").exists()
     write_atomically(tmp_path / "keys" / "office-key.json", b"{}", private=True, make_folder=True)
     assert (tmp_path / "keys" / "office-key.json").stat().st_mode & 0o077 == 0
+
+
+# --- the bounds of the key derivation, and re-wrapping a weaker file -------------------------
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"iterations": 1, "lanes": 1, "memory_cost": MIN_MEMORY_COST},
+        {"iterations": 2, "lanes": 1, "memory_cost": MIN_MEMORY_COST - 1},
+        {"iterations": 11, "lanes": 1, "memory_cost": MIN_MEMORY_COST},
+        {"iterations": 2, "lanes": 17, "memory_cost": MIN_MEMORY_COST},
+        {"iterations": 2, "lanes": 1, "memory_cost": MAX_MEMORY_COST + 1},
+    ],
+)
+def test_the_app_cannot_make_parameters_it_would_refuse_to_read(bad: dict[str, int]) -> None:
+    with pytest.raises(ValueError, match="must be"):
+        KdfParameters(**bad)
+    assert KdfParameters(iterations=MAX_ITERATIONS, lanes=16, memory_cost=MAX_MEMORY_COST)
+
+
+def test_the_floor_and_the_ceiling_are_the_documented_ones() -> None:
+    assert (MIN_MEMORY_COST, MIN_ITERATIONS) == (64 * 1024, 2)
+    assert (MAX_MEMORY_COST, MAX_ITERATIONS) == (2 * 1024 * 1024, 10)
+    assert KdfParameters(iterations=2, lanes=1, memory_cost=64 * 1024) == FLOOR_KDF
+    assert FLOOR_KDF.weaker_than(DEFAULT_KDF)
+    assert not DEFAULT_KDF.weaker_than(DEFAULT_KDF)
+    more_memory_fewer_passes = KdfParameters(iterations=2, lanes=4, memory_cost=512 * 1024)
+    assert not more_memory_fewer_passes.weaker_than(DEFAULT_KDF), "not weaker in every way"
+    assert KdfParameters(iterations=3, lanes=1, memory_cost=128 * 1024).weaker_than(DEFAULT_KDF)
+
+
+@pytest.mark.parametrize(
+    ("kdf", "numbers"),
+    [
+        ({"iterations": 1, "lanes": 1, "memory_cost": 8}, ["0 MiB", "1 passes"]),
+        ({"iterations": 2, "lanes": 4, "memory_cost": 32 * 1024}, ["32 MiB", "2 passes"]),
+        ({"iterations": 1, "lanes": 4, "memory_cost": 256 * 1024}, ["256 MiB", "1 passes"]),
+    ],
+)
+def test_a_key_file_below_the_floor_is_refused_as_too_weak(
+    key_and_file: tuple[OfficeKey, bytes], kdf: dict[str, int], numbers: list[str]
+) -> None:
+    """Whole and consistent (sealed for real under those parameters), and still refused."""
+    key, data = key_and_file
+    document = json.loads(data)
+    document["kdf"].update(kdf)
+    weak = seal_by_hand(document, pkcs8_of(key.private_key), PASSPHRASE)
+    for attempt in (read_key_file, lambda d: unlock(d, PASSPHRASE)):
+        with pytest.raises(KeyFileTooWeak) as error:
+            attempt(weak)
+        assert error.value.code == "key_file_too_weak"
+        text = str(error.value)
+        assert "protected too weakly" in text
+        assert "at least 64 MiB and 2 passes" in text
+        assert "not made by this app" in text
+        assert all(number in text for number in numbers)
+        assert "damaged" not in text
+
+
+@pytest.mark.parametrize(
+    "kdf",
+    [
+        {"memory_cost": 4 * 1024 * 1024},
+        {"iterations": 11},
+        {"iterations": 1_000_000},
+        {"lanes": 17},
+    ],
+)
+def test_a_key_file_above_the_ceiling_is_refused_before_any_work(
+    key_and_file: tuple[OfficeKey, bytes], kdf: dict[str, int]
+) -> None:
+    _key, data = key_and_file
+    costly = rewritten(data, lambda d: d["kdf"].update(kdf), fix_checksum=True)
+    with pytest.raises(KeyFileTooCostly) as error:
+        unlock(costly, PASSPHRASE)
+    assert error.value.code == "key_file_too_costly"
+    text = str(error.value)
+    assert "more than this app asks of any computer" in text
+    assert "at most 2048 MiB, 10 passes and 16 threads" in text
+
+
+def test_a_backup_out_of_bounds_says_why_and_changes_nothing(
+    tmp_path: Path, key_and_file: tuple[OfficeKey, bytes]
+) -> None:
+    _key, data = key_and_file
+    save_key_file(tmp_path / "office", data)
+    backup = tmp_path / "weak-backup.json"
+    backup.write_bytes(rewritten(data, lambda d: d["kdf"].update(iterations=1), fix_checksum=True))
+    with pytest.raises(KeyFileTooWeak):
+        import_backup(tmp_path / "office", backup)
+    assert load_key_file(tmp_path / "office") == data
+
+
+def test_a_key_weaker_than_today_is_rewrapped_at_its_next_unlock(
+    tmp_path: Path, key_and_file: tuple[OfficeKey, bytes]
+) -> None:
+    key, data = key_and_file
+    assert read_key_file(data).kdf == FLOOR_KDF
+    save_key_file(tmp_path, data)
+
+    assert unlock_stored(tmp_path, PASSPHRASE).kid == key.kid
+
+    stronger = load_key_file(tmp_path)
+    before, after = read_key_file(data), read_key_file(stronger)
+    assert after.kdf == DEFAULT_KDF
+    assert (after.kid, after.created_at, after.certificate) == (
+        before.kid,
+        before.created_at,
+        before.certificate,
+    )
+    assert keys_folder_names(tmp_path) == ["office-key.json"], "no copy of the weak file kept"
+    assert unlock(stronger, PASSPHRASE).private_key.private_numbers() == (
+        key.private_key.private_numbers()
+    )
+    with pytest.raises(WrongPassphrase):
+        unlock_stored(tmp_path, OTHER_PASSPHRASE)
+    assert load_key_file(tmp_path) == stronger, "a failed unlock changes nothing"
+
+
+def test_a_key_at_todays_parameters_is_left_as_it_is(tmp_path: Path) -> None:
+    _key, data = floor_key(OFFICE, PASSPHRASE)
+    save_key_file(tmp_path, data)
+    unlock_stored(tmp_path, PASSPHRASE)
+    rewrapped_once = load_key_file(tmp_path)
+    unlock_stored(tmp_path, PASSPHRASE)
+    assert load_key_file(tmp_path) == rewrapped_once
+
+
+def test_a_failed_rewrap_keeps_the_old_file_whole_and_still_unlocks(
+    tmp_path: Path, key_and_file: tuple[OfficeKey, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key, data = key_and_file
+    save_key_file(tmp_path, data)
+
+    def power_cut(_source: object, _target: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "replace", power_cut)
+    assert unlock_stored(tmp_path, PASSPHRASE).kid == key.kid
+    monkeypatch.undo()
+    assert load_key_file(tmp_path) == data
+    assert keys_folder_names(tmp_path) == ["office-key.json"]
+
+
+def test_changing_the_passphrase_in_the_data_folder_uses_todays_parameters(
+    tmp_path: Path, key_and_file: tuple[OfficeKey, bytes]
+) -> None:
+    key, data = key_and_file
+    save_key_file(tmp_path, data)
+    info = change_stored_passphrase(tmp_path, PASSPHRASE, OTHER_PASSPHRASE)
+    assert (info.kid, info.kdf) == (key.kid, DEFAULT_KDF)
+    assert unlock(load_key_file(tmp_path), OTHER_PASSPHRASE).kid == key.kid
+    with pytest.raises(WrongPassphrase):
+        change_stored_passphrase(tmp_path, PASSPHRASE, "whatever else entirely")

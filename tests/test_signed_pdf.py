@@ -397,3 +397,43 @@ def test_a_page_the_pdf_does_not_have_is_a_programming_error(key: StandInKey):
 def test_signing_appends_an_update_and_keeps_the_original_bytes(key: StandInKey):
     original = two_page_pdf()
     assert sign_pdf(original, key, reason="x").startswith(original)
+
+
+def test_a_look_alike_pdf_signed_by_another_key_under_the_same_name_fails(
+    signed: bytes, key: StandInKey
+):
+    """Anyone can make a key named after the office: only the key itself tells them apart."""
+    look_alike = sign_pdf(two_page_pdf(), make_key(OFFICE), reason="Statement of commitment")
+    assert verify_signed_pdf(look_alike).ok, "alone, it looks like a good office signature"
+    result = verify_signed_pdf(look_alike, envelope_kid=key.kid)
+    assert not result.ok
+    assert [(c.code, c.params["check"]) for c in result.failures] == [
+        ("pdf_key_mismatch", "pdf_envelope_key")
+    ]
+    text = result.failures[0].render()
+    assert fingerprint_groups(key.kid) in text
+    assert "not signed by the same office" in text
+    matching = verify_signed_pdf(signed, envelope_kid=key.kid)
+    assert matching.ok
+    assert [check.code for check in matching.checks] == [*CHECKS, "pdf_envelope_key"]
+
+
+def test_the_pdf_key_is_compared_with_the_key_expected(signed: bytes, key: StandInKey):
+    for expected in (key.kid, fingerprint_groups(key.kid)):
+        result = verify_signed_pdf(signed, expected_kid=expected)
+        assert result.ok
+        assert result.checks[-1].code == "pdf_expected_key"
+    other = make_key("Another office")
+    result = verify_signed_pdf(signed, expected_kid=fingerprint_groups(other.kid))
+    assert [(c.code, c.params["check"]) for c in result.failures] == [
+        ("unexpected_key", "pdf_expected_key")
+    ]
+    assert fingerprint_groups(key.kid) in result.failures[0].render()
+
+
+def test_the_key_comparisons_are_not_run_when_the_signature_proves_nothing(key: StandInKey):
+    result = verify_signed_pdf(two_page_pdf(), envelope_kid=key.kid, expected_kid=key.kid)
+    assert [(c.code, c.params["check"]) for c in result.failures][-2:] == [
+        ("not_run", "pdf_envelope_key"),
+        ("not_run", "pdf_expected_key"),
+    ]

@@ -19,6 +19,7 @@ from desktop.store.drafts import DraftChangedWhileSigning, DraftLocked, DraftsSt
 from sync import office_key
 from sync.signed_pdf import verify_signed_pdf
 from tests.factories import complete_answers, tiny_png
+from tests.keys import floor_key
 
 PASSPHRASE = "kopi tubruk jember hujan sore"
 PNG_1PX = tiny_png()
@@ -26,9 +27,9 @@ PNG_1PX = tiny_png()
 
 @pytest.fixture
 def office(tmp_path: Path) -> tuple[Path, office_key.OfficeKey]:
-    """A data folder with an office key (cheap key derivation, for tests)."""
+    """A data folder with an office key (made once, at the floor of the key derivation)."""
     data_dir = tmp_path / "data"
-    key, data = office_key.create_key("Kantor Bupati Jember", PASSPHRASE, kdf=office_key.TEST_KDF)
+    key, data = floor_key("Kantor Bupati Jember", PASSPHRASE)
     office_key.save_key_file(data_dir, data)
     return data_dir, key
 
@@ -90,8 +91,11 @@ def test_the_command_line_signs_and_verifies(office, tmp_path: Path, capsys) -> 
     assert "passphrase" in capsys.readouterr().err.lower()
     secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
     out = tmp_path / "out"
+    assert office_key.read_key_file(office_key.load_key_file(data_dir)).kdf == office_key.FLOOR_KDF
     assert main([*sign, "--passphrase-file", str(secret), "--out", str(out)]) == 0
     assert "Signed." in capsys.readouterr().out
+    stored = office_key.read_key_file(office_key.load_key_file(data_dir))
+    assert stored.kdf == office_key.DEFAULT_KDF, "hrcities sign re-wraps a weaker key file"
     (envelope,) = out.glob("*.envelope.json")
     (pdf,) = out.glob("*.pdf")
     assert main([*base, "verify", str(envelope)]) == 0
@@ -177,6 +181,8 @@ def test_the_window_signs_with_a_drawn_signature(launch, qtbot, office) -> None:
     QTimer.singleShot(100, fill_in_and_sign)
     window.form_view.summary.sign_button.click()
     assert "passphrase" in outcome[0].lower()
+    stored = office_key.read_key_file(office_key.load_key_file(data_dir))
+    assert stored.kdf == office_key.DEFAULT_KDF, "the signing screen re-wraps a weaker key file"
     submission = window.store.submission_for(draft.id)
     assert submission is not None, "signed"
     assert window.form_view.submission == submission
@@ -225,7 +231,9 @@ def test_keys_commands_round_trip(tmp_path: Path, capsys) -> None:
         )
         == 0
     )
-    office_key.unlock(office_key.load_key_file(data_dir), "pohon kelapa di pantai selatan")
+    changed = office_key.load_key_file(data_dir)
+    office_key.unlock(changed, "pohon kelapa di pantai selatan")
+    assert office_key.read_key_file(changed).kdf == office_key.DEFAULT_KDF
     other = tmp_path / "other-computer"
     assert main(["--data-dir", str(other), "keys", "import", str(backup)]) == 0
     assert office_key.read_key_file(office_key.load_key_file(other)).kid == kid
@@ -309,3 +317,15 @@ def test_signing_on_the_command_line_shows_the_statement_and_asks(
         assert payload["statement"].startswith("Je soussigné(e), Hendy Siswanto")
     finally:
         store.close()
+
+
+def test_an_office_name_from_a_key_file_is_shown_escaped(tmp_path: Path, capsys) -> None:
+    """A backup from someone else's USB stick names its office as it likes."""
+    _key, data = floor_key(
+        "Mairie\x1b[2K\rEverything checked is in order.", "violet anchor drizzle pumpkin"
+    )
+    office_key.save_key_file(tmp_path / "data", data)
+    assert main(["--data-dir", str(tmp_path / "data"), "keys", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "Office: Mairie\\x1b[2K\\x0dEverything checked is in order." in out
+    assert "\x1b" not in out

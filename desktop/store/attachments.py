@@ -17,6 +17,7 @@ from typing import Any
 
 from i18n.errors import UserError
 from i18n.translate import N_
+from schemas.attachments import attachment_refs
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 
@@ -118,24 +119,6 @@ def load_blob(db: sqlite3.Connection, sha256: str) -> bytes:
             N_("An attached file is missing from this computer's drafts. Attach it again."),
         )
     return bytes(row[0])
-
-
-def attachment_refs(value: Any) -> list[dict[str, Any]]:
-    """Every attachment reference inside a set of answers, once per file (by SHA-256), in order."""
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("sha256"), str):
-                found.setdefault(node["sha256"], dict(node))
-            for item in node.values():
-                walk(item)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(value)
-    return list(found.values())
 
 
 def referenced_hashes(value: Any) -> set[str]:
