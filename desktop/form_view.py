@@ -27,7 +27,7 @@ from desktop.section_page import SectionPage
 from desktop.store.drafts import Submission
 from desktop.summary_page import SummaryPage
 from i18n import formatting
-from i18n.formatting import isolate
+from i18n.formatting import isolate, printable
 from i18n.languages import languages
 from i18n.translate import _, current_language
 from sync.jose import fingerprint_groups
@@ -197,10 +197,11 @@ class FormView(QWidget):
                     "(fingerprint {fingerprint}). A signed form is never changed: to change "
                     "something, correct it, which makes a new draft."
                 ).format(
-                    name=isolate(submission.signer_name),
-                    position=isolate(submission.signer_position),
+                    # Names come from a signed file that may have been imported: escaped.
+                    name=isolate(printable(submission.signer_name)),
+                    position=isolate(printable(submission.signer_position)),
                     when=formatting.moment(submission.signed_at),
-                    office=isolate(submission.office_name),
+                    office=isolate(printable(submission.office_name)),
                     fingerprint=isolate(fingerprint_groups(submission.kid)),
                 )
             )

@@ -838,7 +838,7 @@ def test_the_floor_and_the_ceiling_are_the_documented_ones() -> None:
 @pytest.mark.parametrize(
     ("kdf", "numbers"),
     [
-        ({"iterations": 1, "lanes": 1, "memory_cost": 8}, ["0 MiB", "1 passes"]),
+        ({"iterations": 1, "lanes": 1, "memory_cost": 8}, ["0.01 MiB", "1 passes"]),
         ({"iterations": 2, "lanes": 4, "memory_cost": 32 * 1024}, ["32 MiB", "2 passes"]),
         ({"iterations": 1, "lanes": 4, "memory_cost": 256 * 1024}, ["256 MiB", "1 passes"]),
     ],

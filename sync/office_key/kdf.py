@@ -92,7 +92,8 @@ def parameters_in_bounds(iterations: object, lanes: object, memory_cost: object)
     if passes < 1 or threads < 1 or memory < 8 * threads:
         raise damaged("kdf: not valid Argon2id parameters")
     values = {
-        "memory": memory // KIB_PER_MIB,
+        # Two decimals at most: a test key's 8 KiB must not read as "0 MiB".
+        "memory": f"{memory / KIB_PER_MIB:.2f}".rstrip("0").rstrip("."),
         "passes": passes,
         "lanes": threads,
     }
