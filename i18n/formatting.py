@@ -108,3 +108,20 @@ def printable(value: object, *, multiline: bool = False) -> str:
         else:
             out.append(_escape(char))
     return "".join(out)
+
+
+class LanguageName:
+    """A language named in the language of the reader, when shown ("espagnol" to a French
+    reader), for sentences such as "the form's statement in Spanish"."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def __str__(self) -> str:
+        try:
+            return Locale.parse(self.code).get_display_name(cldr()) or self.code
+        except (ValueError, TypeError):
+            return self.code
+
+    def __repr__(self) -> str:
+        return f"LanguageName({self.code!r})"

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from i18n.languages import NATIVE_NAMES
+from i18n.formatting import LanguageName
 from schemas.attachments import attachment_references
 from schemas.forms import FormDefinition
 from schemas.validation import is_empty, is_relevant
@@ -131,7 +131,7 @@ def statement_problems(form: FormDefinition, payload: Mapping[str, Any]) -> list
     expected = statement_text(form, payload["answers"], payload["statement_language"])
     if payload["statement"] != expected:
         language = payload["statement_language"]
-        return [Problem("statement_mismatch", {"language": NATIVE_NAMES.get(language, language)})]
+        return [Problem("statement_mismatch", {"language": LanguageName(language)})]
     return []
 
 

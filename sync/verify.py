@@ -42,8 +42,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from i18n.formatting import isolate, printable
-from i18n.languages import NATIVE_NAMES
+from i18n.formatting import LanguageName, isolate, printable
 from i18n.translate import _
 from schemas.forms import FormDefinition, FormDefinitionError, FormRegistry, default_registry
 from schemas.validation import validate
@@ -362,7 +361,7 @@ def _form_checks(payload: dict[str, Any], registry: FormRegistry) -> list[Check]
         *_from_problems(
             "statement",
             FORM_CHECKS["statement"](form, payload),
-            language=NATIVE_NAMES[payload["statement_language"]],
+            language=LanguageName(payload["statement_language"]),
         ),
     ]
 
