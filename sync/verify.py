@@ -173,7 +173,10 @@ def _from_problems(
             check,
             problem.code,
             FAILED[_message_key(problem)],
-            **{k: shown(v) for k, v in problem.params.items()},
+            # Our own values (a language named when shown) stay as they are; file values shown.
+            **{
+                k: v if isinstance(v, LanguageName) else shown(v) for k, v in problem.params.items()
+            },
         )
         for problem in problems
     ]
