@@ -14,6 +14,7 @@ from desktop.versions_dialog import VersionsDialog
 from i18n.translate import current_language
 from tests.factories import complete_answers
 from tests.keyboard import type_text
+from tests.leftovers import wait_for_background
 from tests.visible_text import english_leftovers, visible_texts
 
 pytestmark = pytest.mark.gui
@@ -174,7 +175,7 @@ def test_the_answers_language_is_chosen_apart_from_the_interface(launch, qtbot) 
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
-def test_the_signing_screens_speak_the_language(launch, code: str, tmp_path: Path) -> None:
+def test_the_signing_screens_speak_the_language(launch, qtbot, code: str, tmp_path: Path) -> None:
     from desktop.key_dialogs import CreateKeyDialog, OfficeKeyDialog  # noqa: PLC0415
     from desktop.signing_dialog import SigningDialog  # noqa: PLC0415
     from sync import office_key  # noqa: PLC0415
@@ -206,6 +207,7 @@ def test_the_signing_screens_speak_the_language(launch, code: str, tmp_path: Pat
         seen.extend(visible_texts(dialog))
         directions.append(dialog.layoutDirection())
         dialog.close()
+    wait_for_background(qtbot)  # the signing screen loads the PDF signer while one draws
     leftovers = english_leftovers(seen, code)
     assert not leftovers, "\n".join(f"{w}: {t!r} (English: {s!r})" for w, t, s in leftovers)
     expected = Qt.LayoutDirection.RightToLeft if code == "ar" else Qt.LayoutDirection.LeftToRight
