@@ -192,7 +192,9 @@ def test_missing_file_and_unknown_draft_are_errors(
         assert "There is no draft with the id 0000." in capsys.readouterr().err
 
 
-def test_trash_and_restore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_drafts_trash_takes_a_draft_off_the_list_and_restore_brings_it_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = DraftsStore.open(tmp_path)
     draft = store.create({"lrg_name": "Mexico City"})
     store.close()

@@ -116,7 +116,7 @@ def signed(key: StandInKey) -> bytes:
     return sign_pdf(two_page_pdf(), key, reason="Statement of commitment", location="Saint-Étienne")
 
 
-def test_signed_pdf_verifies(signed: bytes, key: StandInKey):
+def test_a_signed_pdf_verifies_intact_valid_whole_and_names_its_key(signed: bytes, key: StandInKey):
     result = verify_signed_pdf(signed)
     assert (result.intact, result.valid, result.covers_whole_file) == (True, True, True)
     assert result.signer_kid == key.kid
@@ -126,7 +126,9 @@ def test_signed_pdf_verifies(signed: bytes, key: StandInKey):
     assert all(check.render() for check in result.checks)
 
 
-def test_pyhanko_validator_agrees(signed: bytes, key: StandInKey):
+def test_pyhankos_own_validator_trusts_the_office_certificate_for_the_whole_file(
+    signed: bytes, key: StandInKey
+):
     """pyHanko's validator called directly, with the office certificate as the trust root."""
     root = next(
         load_certs_from_pemder_data(key.certificate.public_bytes(serialization.Encoding.DER))
@@ -356,7 +358,7 @@ def test_a_certificate_naming_another_key_id_is_no_office_signer(key: StandInKey
 
 
 @pytest.mark.parametrize("office_name", ["مدينة الرباط", "100% Ciudad"])
-def test_any_office_name_signs(office_name: str):
+def test_any_office_name_signs_and_one_the_stamp_font_cannot_show_is_left_out(office_name: str):
     """A name the stamp's standard font cannot show is left out of the box, not garbled."""
     office = make_key(office_name)
     signed = sign_pdf(two_page_pdf(), office, reason="Statement")
