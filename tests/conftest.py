@@ -39,6 +39,9 @@ FIXTURE_FORMS = Path(__file__).parent / "fixtures" / "forms"
 QT_FIXTURES = frozenset({"qtbot", "qapp", "qtlog", "qtmodeltester", "launch"})
 QT_LEFT_OUT = pytest.StashKey[bool]()
 # pytest-qt's own marks, declared again when the plugin is left out (--strict-markers).
+# How long a modal dialog may wait for an answer before the watchdog cancels it (an environment
+# variable, so that tests/test_conftest.py can show the watchdog at work without waiting).
+UNANSWERED_DIALOG_SECONDS = float(os.environ.get("HRCITIES_TESTS_DIALOG_PATIENCE", "30"))
 PYTEST_QT_MARKS = ("qt_no_exception_capture", "qt_log_level_fail", "qt_log_ignore", "no_qt_log")
 
 
@@ -200,6 +203,21 @@ def nothing_left_behind(request: pytest.FixtureRequest):
     if problems:
         leftovers.tidy_up()
         pytest.fail("left behind:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_waits_for_ever(request: pytest.FixtureRequest):
+    """A modal dialog no test answers fails the test (after a while) instead of hanging the run:
+    answer dialogs with tests/dialogs.answer_next_dialog."""
+    if request.node.get_closest_marker("gui") is None or _qt_left_out(request.config):
+        yield
+        return
+    from tests.dialogs import unanswered_dialog_watchdog  # noqa: PLC0415 - Qt, gui tests only
+
+    with unanswered_dialog_watchdog(UNANSWERED_DIALOG_SECONDS) as cancelled:
+        yield
+    if cancelled:
+        pytest.fail(f"a dialog nobody answered was cancelled: {cancelled}", pytrace=False)
 
 
 # --- Fixtures ----------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ from tests.leftovers import describe
 
 D = TypeVar("D", bound=QWidget)
 POLL_MS = 10
+WATCHDOG_POLL_MS = 250
+_armed = [0]  # answers waiting for their dialog: the watchdog leaves dialogs to them
 
 
 @dataclasses.dataclass
@@ -99,12 +101,14 @@ def answer_next_dialog(
 
     poller.timeout.connect(poll)
     poller.start()
+    _armed[0] += 1
     try:
         yield answer
         if not (answer.answered or answer.timed_out):
             qtbot.waitUntil(lambda: answer.answered or answer.timed_out, timeout=timeout_ms + 1000)
     finally:
         poller.stop()
+        _armed[0] -= 1
     if answer.error is not None:
         raise answer.error
     if not answer.answered:
@@ -169,5 +173,34 @@ def dismissing_dialogs() -> Iterator[list[str]]:
     poller.start()
     try:
         yield dismissed
+    finally:
+        poller.stop()
+
+
+@contextlib.contextmanager
+def unanswered_dialog_watchdog(seconds: float) -> Iterator[list[str]]:
+    """A modal dialog that nothing answers would wait for ever, and the test run with it: one
+    left open `seconds` with no answer armed is cancelled and named in the list yielded."""
+    cancelled: list[str] = []
+    seen: dict[int, float] = {}  # id of the modal dialog -> when it was first seen
+    poller = QTimer()
+    poller.setInterval(WATCHDOG_POLL_MS)
+
+    def poll() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is None or not modal.isVisible() or _armed[0]:
+            seen.clear()
+            return
+        first = seen.setdefault(id(modal), time.monotonic())
+        if time.monotonic() - first > seconds:
+            text = f": {modal.text()!r}" if isinstance(modal, QMessageBox) else ""
+            cancelled.append(describe(modal) + text)
+            seen.clear()
+            _close(modal)
+
+    poller.timeout.connect(poll)
+    poller.start()
+    try:
+        yield cancelled
     finally:
         poller.stop()

@@ -159,7 +159,10 @@ def left_behind(before: Before) -> list[str]:
     app = QApplication.instance()
     problems: list[str] = []
     if isinstance(app, QApplication):
-        # Windows closed with deleteLater() (pytest-qt does it) go now, their timers with them.
+        # What is already queued (the outcome of work that has finished) is delivered first, in
+        # order, as the app's event loop would; then windows closed with deleteLater() (pytest-qt
+        # does it) go, their timers with them. Only what still runs after that is left behind.
+        QApplication.processEvents()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         if any(_ours(w) for w in QApplication.topLevelWidgets() if id(w) not in before.widgets):
             gc.collect()  # a closed window kept only by a reference cycle is garbage, not a leak

@@ -34,7 +34,7 @@ class Run:
     """`pytest ARGS` in a child Python (same interpreter, same project), started at once."""
 
     def __init__(self, *args: str) -> None:
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HRCITIES_TESTS_DIALOG_PATIENCE": "1"}
         self._process = subprocess.Popen(
             [sys.executable, "-c", PROBE, "-p", "no:cacheprovider", "-q", "-rfE", *args],
             cwd=PROJECT,
@@ -88,7 +88,7 @@ def test_without_qt_an_unmarked_test_importing_qt_or_reaching_beside_the_project
     assert "a-folder-beside-the-project" in out
 
 
-def test_gui_tests_leaving_windows_timers_threads_or_work_behind_fail_naming_it(
+def test_gui_tests_leaving_windows_timers_threads_work_or_questions_behind_fail_naming_it(
     runs: dict[str, Run],
 ) -> None:
     code, out = runs["leaves_behind"].result()
@@ -99,11 +99,12 @@ def test_gui_tests_leaving_windows_timers_threads_or_work_behind_fail_naming_it(
         "test_leaves_a_single_shot_pending": "QTimer.singleShot(60000 ms, ",
         "test_leaves_a_thread_running": "a Python thread still running: 'forgotten'",
         "test_leaves_background_work_running": "still running on Qt's global thread pool",
+        "test_leaves_a_question_unanswered": "a dialog nobody answered was cancelled",
     }
     for test, message in expected.items():
         assert f"ERROR tests/guard_cases/leaves_behind.py::{test}" in out, out
         assert message in out, out
-    assert "6 passed, 5 errors" in out, "each leak fails its own test, and is tidied up"
+    assert "7 passed, 6 errors" in out, "each leak fails its own test, and is tidied up"
 
 
 def test_qt_modules_are_known_from_their_source() -> None:

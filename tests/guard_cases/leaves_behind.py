@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from desktop.background import run_in_background
 
@@ -36,6 +36,10 @@ def test_leaves_a_thread_running(qapp) -> None:
 
 def test_leaves_background_work_running(qapp) -> None:
     run_in_background(lambda: RELEASE.wait(0.5))
+
+
+def test_leaves_a_question_unanswered(qapp) -> None:
+    QMessageBox(QMessageBox.Icon.Question, "Asked", "Nobody answers this").exec()
 
 
 def test_tidies_up(qtbot) -> None:
