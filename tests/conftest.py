@@ -195,6 +195,7 @@ def nothing_left_behind(request: pytest.FixtureRequest):
     if request.node.get_closest_marker("gui") is None or _qt_left_out(request.config):
         yield
         return
+    request.getfixturevalue("qapp")  # the application first: timers and windows need it
     from tests import leftovers  # noqa: PLC0415 - Qt, for gui tests only
 
     before = leftovers.before_test()
@@ -212,6 +213,7 @@ def no_dialog_waits_for_ever(request: pytest.FixtureRequest):
     if request.node.get_closest_marker("gui") is None or _qt_left_out(request.config):
         yield
         return
+    request.getfixturevalue("qapp")  # its poller is a timer: it needs the application
     from tests.dialogs import unanswered_dialog_watchdog  # noqa: PLC0415 - Qt, gui tests only
 
     with unanswered_dialog_watchdog(UNANSWERED_DIALOG_SECONDS) as cancelled:

@@ -24,7 +24,14 @@ from typing import Any, Generic, TypeVar
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 from tests.leftovers import describe
 
@@ -139,11 +146,29 @@ def press_labelled(text: str) -> Callable[[QMessageBox], None]:
     return answer
 
 
-def choose_file(path: Path) -> Callable[[QFileDialog], None]:
-    """An answer: a file dialog given `path`, as if typed in and accepted."""
+def choose_file(qtbot, path: Path) -> Callable[[QFileDialog], None]:
+    """An answer: a file dialog given `path` (typed in full in its name field) and accepted.
+
+    The dialog lists folders in the background and, as a listing arrives, may put its initial
+    file name back in the field (seen as draft.json written in the chosen folder): so the path is
+    typed again until the dialog reports it, and accepted in the same turn of the event loop,
+    before anything else can change it."""
+    wanted = str(path)
 
     def choose(dialog: QFileDialog) -> None:
-        dialog.selectFile(str(path))
+        name_field = dialog.findChild(QLineEdit, "fileNameEdit")
+
+        def given() -> bool:
+            if dialog.selectedFiles() != [wanted]:
+                if name_field is not None:
+                    name_field.setText(wanted)
+                else:
+                    dialog.selectFile(wanted)
+            return dialog.selectedFiles() == [wanted]
+
+        dialog.selectFile(wanted)
+        qtbot.waitUntil(given, timeout=5000)
+        assert given(), f"the file dialog holds {dialog.selectedFiles()}, not {wanted}"
         dialog.accept()
 
     return choose

@@ -34,7 +34,7 @@ def test_save_a_copy_from_the_failed_save_question_writes_a_file_hrcities_import
 
     with (
         answer_next_dialog(qtbot, QMessageBox, press_labelled("Save a copy…")) as asked,
-        answer_next_dialog(qtbot, QFileDialog, choose_file(copy)) as saving,
+        answer_next_dialog(qtbot, QFileDialog, choose_file(qtbot, copy)) as saving,
     ):
         window.close()
 
@@ -65,7 +65,7 @@ def test_the_signed_pdf_is_exported_where_the_person_chooses_and_verifies(
     target = tmp_path / "usb-stick" / "Kabupaten Jember, signed.pdf"
     target.parent.mkdir()
 
-    with answer_next_dialog(qtbot, QFileDialog, choose_file(target)) as saving:
+    with answer_next_dialog(qtbot, QFileDialog, choose_file(qtbot, target)) as saving:
         window.form_view.export_pdf_button.click()
 
     assert saving.title == "Export the signed PDF"
