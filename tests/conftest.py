@@ -6,7 +6,8 @@
   `pytest -m "not gui"` then runs the rest without importing PySide6 at all: pytest-qt is left
   out, Qt test modules are not collected, and a test that imports Qt anyway fails, named.
 - A gui test that leaves a window open, a timer running, a thread or background work behind
-  fails, naming what it left (tests/leftovers.py).
+  fails, naming what it left (tests/leftovers.py); a modal dialog no test answers is cancelled
+  after a while and fails the test, rather than hanging the run (tests/dialogs.py).
 - No test reads or writes anything beside the project (a folder next to it, such as the
   campaign's reference documents): a clone anywhere else has nothing there.
 """
@@ -39,10 +40,10 @@ FIXTURE_FORMS = Path(__file__).parent / "fixtures" / "forms"
 QT_FIXTURES = frozenset({"qtbot", "qapp", "qtlog", "qtmodeltester", "launch"})
 QT_LEFT_OUT = pytest.StashKey[bool]()
 # pytest-qt's own marks, declared again when the plugin is left out (--strict-markers).
+PYTEST_QT_MARKS = ("qt_no_exception_capture", "qt_log_level_fail", "qt_log_ignore", "no_qt_log")
 # How long a modal dialog may wait for an answer before the watchdog cancels it (an environment
 # variable, so that tests/test_conftest.py can show the watchdog at work without waiting).
 UNANSWERED_DIALOG_SECONDS = float(os.environ.get("HRCITIES_TESTS_DIALOG_PATIENCE", "30"))
-PYTEST_QT_MARKS = ("qt_no_exception_capture", "qt_log_level_fail", "qt_log_ignore", "no_qt_log")
 
 
 # --- Nothing beside the project ---------------------------------------------------------------

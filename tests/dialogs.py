@@ -38,7 +38,7 @@ from tests.leftovers import describe
 D = TypeVar("D", bound=QWidget)
 POLL_MS = 10
 WATCHDOG_POLL_MS = 250
-_armed = [0]  # answers waiting for their dialog: the watchdog leaves dialogs to them
+_armed = [0]  # answers still waiting for their dialog: the watchdog leaves dialogs to them
 
 
 @dataclasses.dataclass
@@ -84,10 +84,15 @@ def answer_next_dialog(
     poller = QTimer()
     poller.setInterval(POLL_MS)
 
+    def stop() -> None:
+        if poller.isActive():
+            poller.stop()
+            _armed[0] -= 1  # answered or given up: a dialog still open is the watchdog's again
+
     def poll() -> None:
         dialog = _shown(kind)
         if dialog is not None:
-            poller.stop()
+            stop()
             answer.title = dialog.windowTitle()
             if isinstance(dialog, QMessageBox):
                 answer.text = dialog.text()
@@ -99,7 +104,7 @@ def answer_next_dialog(
                     _close(dialog)
             answer.answered = True
         elif time.monotonic() > deadline:
-            poller.stop()
+            stop()
             answer.timed_out = True
             answer.seen = [describe(w) for w in QApplication.topLevelWidgets() if w.isVisible()]
             blocking = QApplication.activeModalWidget()
@@ -114,8 +119,7 @@ def answer_next_dialog(
         if not (answer.answered or answer.timed_out):
             qtbot.waitUntil(lambda: answer.answered or answer.timed_out, timeout=timeout_ms + 1000)
     finally:
-        poller.stop()
-        _armed[0] -= 1
+        stop()
     if answer.error is not None:
         raise answer.error
     if not answer.answered:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from desktop.background import run_in_background
+from tests.dialogs import answer_next_dialog
 
 KEPT: list[object] = []  # references that outlive the test, as a forgotten attribute would
 RELEASE = threading.Event()
@@ -40,6 +41,12 @@ def test_leaves_background_work_running(qapp) -> None:
 
 def test_leaves_a_question_unanswered(qapp) -> None:
     QMessageBox(QMessageBox.Icon.Question, "Asked", "Nobody answers this").exec()
+
+
+def test_answers_a_question_but_leaves_it_open(qtbot) -> None:
+    box = QMessageBox(QMessageBox.Icon.Question, "Asked", "Answered, yet left open")
+    with answer_next_dialog(qtbot, QMessageBox, lambda _box: None):
+        box.exec()
 
 
 def test_tidies_up(qtbot) -> None:
