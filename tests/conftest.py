@@ -49,13 +49,21 @@ UNANSWERED_DIALOG_SECONDS = float(os.environ.get("HRCITIES_TESTS_DIALOG_PATIENCE
 # --- Nothing beside the project ---------------------------------------------------------------
 
 _BESIDE = str(qt_imports.PROJECT.parent).rstrip(os.sep) + os.sep
-_INSIDE = (
-    str(qt_imports.PROJECT) + os.sep,
-    # Where Python and its packages live, and the temporary folders, may be anywhere.
-    *{str(Path(p).resolve()) + os.sep for p in (sys.prefix, sys.exec_prefix, sys.base_prefix)},
-    *{str(Path(p).resolve()) + os.sep for p in sys.path if p and Path(p).is_dir()},
-    str(Path(tempfile.gettempdir()).resolve()) + os.sep,
-)
+
+
+def _allowed_beside() -> tuple[str, ...]:
+    """Path prefixes that may be used even beside the project: the project itself, where Python
+    and its packages live, and the temporary files of tests (pytest's tmp_path, tempfile's tmp*),
+    any of which may sit next to it. Never a folder holding the project: that would allow all."""
+    project = str(qt_imports.PROJECT) + os.sep
+    temp = Path(tempfile.gettempdir()).resolve()
+    places = {str(Path(p).resolve()) + os.sep for p in (sys.prefix, sys.exec_prefix)}
+    places |= {str(Path(p).resolve()) + os.sep for p in sys.path if p and Path(p).is_dir()}
+    places |= {str(temp / "pytest-of-"), str(temp / "tmp")}  # name prefixes, not folders
+    return (project, *sorted(p for p in places if not project.startswith(p)))
+
+
+_INSIDE = _allowed_beside()
 _AUDITED = frozenset({"open", "os.listdir", "os.scandir", "sqlite3.connect"})
 reached_beside: list[str] = []
 
