@@ -75,12 +75,15 @@ def open_window(data_dir: Path) -> MainWindow:
             )
     if store.open_report.recovered:
         message = store.open_report.message()
-        QTimer.singleShot(0, lambda: QMessageBox.warning(window, _("Drafts recovered"), message))
+        QTimer.singleShot(
+            0, window, lambda: QMessageBox.warning(window, _("Drafts recovered"), message)
+        )
     timer = QTimer(window)
     timer.setInterval(BACKUP_CHECK_MS)
     timer.timeout.connect(lambda: run_in_background(store.backup_if_due))
     timer.start()
-    QTimer.singleShot(60_000, lambda: run_in_background(store.backup_if_due))
+    # The window is the context: gone with it, the first backup does not run on a closed store.
+    QTimer.singleShot(60_000, window, lambda: run_in_background(store.backup_if_due))
     return window
 
 

@@ -52,3 +52,7 @@ def tiny_png() -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
+
+
+# The office key's passphrase in tests (strong enough for the passphrase check).
+OFFICE_PASSPHRASE = "kopi tubruk jember hujan sore"

@@ -192,7 +192,9 @@ def test_missing_file_and_unknown_draft_are_errors(
         assert "There is no draft with the id 0000." in capsys.readouterr().err
 
 
-def test_trash_and_restore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_drafts_trash_takes_a_draft_off_the_list_and_restore_brings_it_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = DraftsStore.open(tmp_path)
     draft = store.create({"lrg_name": "Mexico City"})
     store.close()
@@ -359,9 +361,10 @@ def signed_draft(tmp_path: Path, qapp) -> tuple[Path, str]:
     from desktop.signing import sign_draft  # noqa: PLC0415
     from sync import office_key  # noqa: PLC0415
     from tests.factories import tiny_png  # noqa: PLC0415
+    from tests.keys import floor_key  # noqa: PLC0415
 
     data = tmp_path / "data"
-    key, key_file = office_key.create_key("Mairie de Kaolack", "x" * 20, kdf=office_key.TEST_KDF)
+    key, key_file = floor_key("Mairie de Kaolack", "x" * 20)
     office_key.save_key_file(data, key_file)
     store = DraftsStore.open(data)
     try:
@@ -406,9 +409,10 @@ def test_sign_checks_the_out_folder_before_signing(
     """It used to sign, lock the draft, then fail on the folder and never write the envelope."""
     from sync import office_key  # noqa: PLC0415
     from tests.factories import tiny_png  # noqa: PLC0415
+    from tests.keys import floor_key  # noqa: PLC0415
 
     data = tmp_path / "data"
-    _key, key_file = office_key.create_key("Mairie de Kaolack", "x" * 20, kdf=office_key.TEST_KDF)
+    _key, key_file = floor_key("Mairie de Kaolack", "x" * 20)
     office_key.save_key_file(data, key_file)
     draft_id = _draft(data)
     picture = tmp_path / "signature.png"

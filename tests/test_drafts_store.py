@@ -142,7 +142,9 @@ def test_duplicate_is_a_separate_draft(clocked: DraftsStore) -> None:
     assert clocked.get(draft.id).answers == {"lrg_name": "Grigny"}
 
 
-def test_trash_restore_and_empty_trash(clocked: DraftsStore) -> None:
+def test_trash_and_restore_move_a_draft_and_empty_trash_deletes_it_with_its_history(
+    clocked: DraftsStore,
+) -> None:
     keep = clocked.create({"lrg_name": "Vienna"})
     drop = clocked.create({"lrg_name": "Utrecht"})
     clocked.trash(drop.id)

@@ -529,7 +529,7 @@ def test_only_canonical_base64url_is_read() -> None:
     ],
     ids=["empty", "array", "string", "not UTF-8", "deep", "extra member", "not text"],
 )
-def test_files_that_are_not_envelopes(data: bytes) -> None:
+def test_files_that_are_not_envelopes_fail_every_check_as_not_an_envelope(data: bytes) -> None:
     report = verify(data)
     assert [check.code for check in report.checks[:2]] == ["not_an_envelope", "not_run"]
     assert len(report.failures) == CHECKS_OF_NOTHING

@@ -6,13 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.app import close_window
 from desktop.field_row import FieldRow
 from desktop.main_window import MainWindow
 from desktop.versions_dialog import VersionsDialog
+from tests.dialogs import answer_next_dialog, press
 from tests.factories import words
 from tests.keyboard import type_text
 
@@ -304,18 +305,16 @@ def test_versions_restore_an_earlier_autosave(launch, qtbot) -> None:
     for text in ("First words", "Second words", "Third words"):
         window.session.set_answer("vision", text)
         window.autosave.flush()
-    answered: list[str] = []
 
-    def choose_oldest_text() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, VersionsDialog)
+    def choose_oldest_text(dialog: VersionsDialog) -> str:
         dialog.list.setCurrentRow(2)  # newest first: Third, Second, First
-        answered.append(dialog.preview.toPlainText())
+        preview = dialog.preview.toPlainText()
         dialog.restore_button.click()
+        return preview
 
-    QTimer.singleShot(100, choose_oldest_text)
-    window.show_versions()
-    assert "First words" in answered[0]
+    with answer_next_dialog(qtbot, VersionsDialog, choose_oldest_text) as chosen:
+        window.show_versions()
+    assert "First words" in chosen.value
     assert window.session.answers["vision"] == "First words"
     assert row(window, "vision").editor.value() == "First words"
     assert window.store.get(draft_id).answers["vision"] == "First words"
@@ -365,17 +364,9 @@ def test_a_refused_attachment_says_why_and_changes_nothing(launch, qtbot, tmp_pa
     window.form_view.go_to_field("local_actions")
     click(qtbot, examples.add_button)
     documents = examples.cards[0].rows["documents"].editor
-    seen: list[str] = []
-
-    def read_and_close() -> None:
-        box = QApplication.activeModalWidget()
-        assert isinstance(box, QMessageBox)
-        seen.append(box.text())
-        box.accept()
-
-    QTimer.singleShot(100, read_and_close)
-    documents.add_files([tmp_path / "missing.pdf"])
-    assert "missing.pdf" in seen[0]
+    with answer_next_dialog(qtbot, QMessageBox, QMessageBox.accept) as shown:
+        documents.add_files([tmp_path / "missing.pdf"])
+    assert "missing.pdf" in shown.text
     assert documents.value() is None
 
 
@@ -387,23 +378,13 @@ def test_removing_an_example_with_text_asks_first(launch, qtbot) -> None:
     click(qtbot, examples.add_button)
     click(qtbot, examples.add_button)
     type_text(examples.cards[0].rows["description"].editor.text, "Carta de derechos")
-    answers: list[QMessageBox.StandardButton] = [
-        QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Yes,
-    ]
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        assert isinstance(box, QMessageBox)
-        box.button(answers.pop(0)).click()
-
-    QTimer.singleShot(50, answer)
-    examples.cards[0].remove_button.click()
+    with answer_next_dialog(qtbot, QMessageBox, press(QMessageBox.StandardButton.Cancel)):
+        examples.cards[0].remove_button.click()
     assert len(examples.cards) == 2, "cancel keeps the example"
     examples.cards[1].remove_button.click()  # an empty card goes without asking
     assert len(examples.cards) == 1
-    QTimer.singleShot(50, answer)
-    examples.cards[0].remove_button.click()
+    with answer_next_dialog(qtbot, QMessageBox, press(QMessageBox.StandardButton.Yes)):
+        examples.cards[0].remove_button.click()
     assert examples.cards == []
     qtbot.waitUntil(lambda: "local_actions" not in window.session.answers, timeout=1000)
 
@@ -423,25 +404,20 @@ def test_a_full_disk_never_loses_the_typed_text(launch, qtbot) -> None:
     window.choose_language("en")
     assert "could not be saved" in window.save_status.text(), "never claims Saved meanwhile"
     choices: list[str] = []
-
-    def answer(button: QMessageBox.StandardButton) -> None:
-        box = QApplication.activeModalWidget()
-        assert isinstance(box, QMessageBox)
-        choices.append(box.text())
-        box.button(button).click()
-
-    QTimer.singleShot(100, lambda: answer(QMessageBox.StandardButton.Cancel))
-    window.close()
+    with answer_next_dialog(qtbot, QMessageBox, press(QMessageBox.StandardButton.Cancel)) as asked:
+        window.close()
+    choices.append(asked.text)
     assert window.isVisible(), "Cancel keeps the window and the text"
     assert window.session.answers["vision"] == text
     assert "could not be saved" in choices[0]
 
-    def free_space_then_retry() -> None:
+    def free_space_then_retry(box: QMessageBox) -> None:
         window.store.db.execute("PRAGMA max_page_count = 1073741823")  # space again
-        answer(QMessageBox.StandardButton.Retry)
+        press(QMessageBox.StandardButton.Retry)(box)
 
-    QTimer.singleShot(100, free_space_then_retry)
-    window.show_home()
+    with answer_next_dialog(qtbot, QMessageBox, free_space_then_retry) as asked_again:
+        window.show_home()
+    choices.append(asked_again.text)
     assert len(choices) == 2, "the disk was still full: the user was asked again"
     assert window.session is None
     assert window.store.get(draft_id).answers["vision"] == text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -22,19 +23,16 @@ from schemas.forms import (
 )
 from tests.conftest import FIXTURE_FORMS
 
-REFERENCE = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "reference"
-    / "campaign-presentation-and-join-form.txt"
-)
+# The FORM part of the campaign's own document, copied verbatim (its README names the source).
+REFERENCE = Path(__file__).parent / "fixtures" / "reference" / "join-form.txt"
+REFERENCE_SHA256 = "630258c6e9dd3c37dedefc14b8cc54c05fc64b5e0ea35780dd0b1445ee60e085"
 FORM_FILES = sorted([*FORMS_DIR.glob("*/*.json"), *FIXTURE_FORMS.glob("*/*.json")])
 
 
 def reference_form_part() -> str:
     """The "FORM" part of the campaign document: from its FORM heading to the signature."""
     text = REFERENCE.read_text(encoding="utf-8")
-    start = text.index("\nFORM\n")
+    start = text.index("FORM\n")
     return text[start : text.index("\nSignature", start)]
 
 
@@ -57,8 +55,17 @@ def test_every_form_file_passes_the_meta_schema_and_the_checks(path: Path) -> No
     assert check_definition(json.loads(path.read_text(encoding="utf-8"))) == []
 
 
-def test_there_is_a_form_file_to_check() -> None:
+def test_the_shipped_2022_join_form_is_among_the_files_checked() -> None:
     assert FORMS_DIR / "hrc-join" / "2022.json" in FORM_FILES
+
+
+def test_the_reference_text_is_the_verbatim_copy_its_readme_names() -> None:
+    """The comparisons below are only as good as the copy: an edit of it must not go unseen."""
+    data = REFERENCE.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == REFERENCE_SHA256
+    assert REFERENCE_SHA256 in (REFERENCE.parent / "README.md").read_text(encoding="utf-8")
+    assert data.startswith(b"FORM\n\n1. Information\n")
+    assert data.endswith(b"\nSignature")
 
 
 @pytest.mark.parametrize(
@@ -158,7 +165,9 @@ def test_head_of_government_title_suggests_the_reference_titles(form: FormDefini
     assert form.field("head_title").required
 
 
-def test_mandate_and_focal_point(form: FormDefinition) -> None:
+def test_mandate_focal_point_inhabitants_and_country_have_their_types(
+    form: FormDefinition,
+) -> None:
     assert form.field("mandate").type == "year_range"
     assert form.field("focal_point_name").required
     assert form.field("focal_point_email").type == "email"

@@ -6,35 +6,37 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from desktop.versions_dialog import VersionsDialog
 from i18n.translate import current_language
+from tests.dialogs import answer_next_dialog
 from tests.factories import complete_answers
 from tests.keyboard import type_text
+from tests.leftovers import wait_for_background
 from tests.visible_text import english_leftovers, visible_texts
 
 pytestmark = pytest.mark.gui
 TRANSLATED = ["fr", "es", "id", "ar", "pt"]
 
 
-def inspect_modal(found: list[tuple[str, str]], directions: list[Qt.LayoutDirection]) -> None:
+def inspect_modal(
+    dialog: QDialog, found: list[tuple[str, str]], directions: list[Qt.LayoutDirection]
+) -> None:
     """Read the texts of the dialog that is open, then close it."""
-    dialog = QApplication.activeModalWidget()
-    assert dialog is not None, "no dialog opened"
     found.extend(
         (f"{type(dialog).__name__}: {where}", text) for where, text in visible_texts(dialog)
     )
     directions.append(dialog.layoutDirection())
-    if isinstance(dialog, QDialog):
-        dialog.reject()
+    dialog.reject()
 
 
-def through_dialog(open_it: Callable[[], object], found, directions) -> None:
-    QTimer.singleShot(150, lambda: inspect_modal(found, directions))
-    open_it()
+def through_dialog(qtbot, open_it: Callable[[], object], found, directions) -> None:
+    """Open a modal dialog, read its texts and close it."""
+    with answer_next_dialog(qtbot, QDialog, lambda d: inspect_modal(d, found, directions)):
+        open_it()
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
@@ -72,19 +74,20 @@ def test_no_visible_text_is_left_in_english(launch, qtbot, code: str, tmp_path: 
     versions.show()
     look(versions)
     versions.close()
-    through_dialog(window.show_about, seen, directions)
+    through_dialog(qtbot, window.show_about, seen, directions)
     window.show_home()
     window.home.show_trash.setChecked(True)
-    through_dialog(window.empty_trash, seen, directions)
+    through_dialog(qtbot, window.empty_trash, seen, directions)
     window.home.show_trash.setChecked(False)
     through_dialog(
+        qtbot,
         lambda: QFileDialog.getOpenFileNames(
             window, "x", str(tmp_path), options=QFileDialog.Option.DontUseNativeDialog
         ),
         seen,
         directions,
     )
-    through_dialog(lambda: QMessageBox.question(window, "x", "y"), seen, directions)
+    through_dialog(qtbot, lambda: QMessageBox.question(window, "x", "y"), seen, directions)
 
     leftovers = english_leftovers(seen, code)
     assert not leftovers, "\n".join(f"{w}: {t!r} (English: {s!r})" for w, t, s in leftovers)
@@ -174,7 +177,7 @@ def test_the_answers_language_is_chosen_apart_from_the_interface(launch, qtbot) 
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
-def test_the_signing_screens_speak_the_language(launch, code: str, tmp_path: Path) -> None:
+def test_the_signing_screens_speak_the_language(launch, qtbot, code: str, tmp_path: Path) -> None:
     from desktop.key_dialogs import CreateKeyDialog, OfficeKeyDialog  # noqa: PLC0415
     from desktop.signing_dialog import SigningDialog  # noqa: PLC0415
     from sync import office_key  # noqa: PLC0415
@@ -206,6 +209,7 @@ def test_the_signing_screens_speak_the_language(launch, code: str, tmp_path: Pat
         seen.extend(visible_texts(dialog))
         directions.append(dialog.layoutDirection())
         dialog.close()
+    wait_for_background(qtbot)  # the signing screen loads the PDF signer while one draws
     leftovers = english_leftovers(seen, code)
     assert not leftovers, "\n".join(f"{w}: {t!r} (English: {s!r})" for w, t, s in leftovers)
     expected = Qt.LayoutDirection.RightToLeft if code == "ar" else Qt.LayoutDirection.LeftToRight

@@ -178,7 +178,7 @@ def test_unlocking_gives_back_the_same_key(key_and_file: tuple[OfficeKey, bytes]
     assert unlocked.kid == key.kid
 
 
-def test_two_keys_are_different() -> None:
+def test_two_created_keys_have_different_ids() -> None:
     assert made()[0].kid != made()[0].kid
 
 
@@ -548,7 +548,9 @@ def keys_folder_names(data_dir: Path) -> list[str]:
     return sorted(path.name for path in key_path(data_dir).parent.iterdir())
 
 
-def test_saved_and_loaded(tmp_path: Path, key_and_file: tuple[OfficeKey, bytes]) -> None:
+def test_a_saved_key_file_loads_back_as_saved_and_saving_it_again_is_harmless(
+    tmp_path: Path, key_and_file: tuple[OfficeKey, bytes]
+) -> None:
     _key, data = key_and_file
     assert key_path(tmp_path) == tmp_path / "keys" / "office-key.json"
     save_key_file(tmp_path, data)
@@ -558,7 +560,7 @@ def test_saved_and_loaded(tmp_path: Path, key_and_file: tuple[OfficeKey, bytes])
     assert keys_folder_names(tmp_path) == ["office-key.json"]
 
 
-def test_no_key_yet(tmp_path: Path) -> None:
+def test_loading_without_a_key_file_says_there_is_no_office_key(tmp_path: Path) -> None:
     with pytest.raises(NoOfficeKey) as error:
         load_key_file(tmp_path)
     assert error.value.code == "no_office_key"

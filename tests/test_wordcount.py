@@ -131,7 +131,7 @@ def _is_southeast_asian(char: str) -> bool:
         pytest.param("word\u200b\u200bword", 2, id="zero-width-space-separates"),
     ],
 )
-def test_examples(text: str, expected: int) -> None:
+def test_count_words_on_examples_from_every_script(text: str, expected: int) -> None:
     assert count_words(text) == expected
 
 
@@ -148,7 +148,7 @@ def test_chinese_counts_han_characters() -> None:
     assert count_words(text) == sum("\u4e00" <= c <= "\u9fff" for c in text) == 11
 
 
-def test_divisor_is_the_documented_value() -> None:
+def test_southeast_asian_letters_per_word_is_the_documented_five() -> None:
     # docs/FORMATS.md cites the value; changing it changes existing limits.
     assert SOUTHEAST_ASIAN_LETTERS_PER_WORD == 5
 
@@ -167,7 +167,9 @@ def test_divisor_is_the_documented_value() -> None:
         pytest.param("", [], id="empty"),
     ],
 )
-def test_word_spans_examples(text: str, expected: list[tuple[int, int]]) -> None:
+def test_word_spans_on_examples_from_every_script(
+    text: str, expected: list[tuple[int, int]]
+) -> None:
     assert word_spans(text) == expected
 
 
@@ -176,7 +178,7 @@ def test_word_spans_examples(text: str, expected: list[tuple[int, int]]) -> None
 
 @hypothesis_settings
 @given(any_text)
-def test_never_raises_and_is_bounded(text: str) -> None:
+def test_count_never_raises_and_never_exceeds_the_length(text: str) -> None:
     count = count_words(text)
     assert isinstance(count, int)
     assert 0 <= count <= len(text)
@@ -184,7 +186,7 @@ def test_never_raises_and_is_bounded(text: str) -> None:
 
 @hypothesis_settings
 @given(any_text, any_text)
-def test_additive_across_a_space(a: str, b: str) -> None:
+def test_two_texts_joined_by_a_space_count_as_their_sum(a: str, b: str) -> None:
     assert count_words(a + " " + b) == count_words(a) + count_words(b)
 
 
@@ -197,7 +199,9 @@ whitespace_run = st.text(alphabet=st.sampled_from(WHITESPACE), min_size=1, max_s
     st.lists(non_space_text, min_size=1, max_size=8),
     st.data(),
 )
-def test_whitespace_invariance(tokens: list[str], data: st.DataObject) -> None:
+def test_any_whitespace_between_words_counts_the_same(
+    tokens: list[str], data: st.DataObject
+) -> None:
     gaps = len(tokens) - 1
     first = data.draw(st.lists(whitespace_run, min_size=gaps, max_size=gaps))
     second = data.draw(st.lists(whitespace_run, min_size=gaps, max_size=gaps))
@@ -217,7 +221,7 @@ def test_whitespace_invariance(tokens: list[str], data: st.DataObject) -> None:
 
 @hypothesis_settings
 @given(st.lists(st.text(alphabet=string.ascii_letters, min_size=1, max_size=12), max_size=50))
-def test_ascii_words_joined_by_spaces(words: list[str]) -> None:
+def test_ascii_words_joined_by_spaces_count_one_each(words: list[str]) -> None:
     assert count_words(" ".join(words)) == len(words)
 
 
