@@ -130,7 +130,6 @@ def cmd_keys_passwd(data_dir: Path, args: argparse.Namespace) -> int:
 
 def cmd_sign(store: DraftsStore, args: argparse.Namespace) -> int:
     """Sign a finished draft with the office key and a picture of the handwritten signature."""
-    from desktop.pdf_export import form_pdf  # noqa: PLC0415
     from desktop.signed_export import check_folder, export_signed  # noqa: PLC0415
     from desktop.signing import sign_draft  # noqa: PLC0415
     from sync import office_key  # noqa: PLC0415
@@ -150,6 +149,9 @@ def cmd_sign(store: DraftsStore, args: argparse.Namespace) -> int:
     _confirm_statement(store, args)
     passphrase = _read_passphrase(args.passphrase_file, _("Passphrase: "))
     key = office_key.unlock_stored(args.data_dir, passphrase)
+    # Qt lays out the PDF: loaded only now, so a refusal before signing never starts Qt.
+    from desktop.pdf_export import form_pdf  # noqa: PLC0415
+
     submission = sign_draft(store, args.draft_id, key, _to_png(signature_png), make_pdf=form_pdf)
     _print(
         _("Signed. Submission {id}, by {name}, {when}.").format(
