@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 
 from desktop.background import Task, run_in_background
 from desktop.draft_session import DraftSession
 from desktop.store.drafts import DraftLocked, SaveResult
 
 DELAY_MS = 500  # after the last change: a pause in typing
-MAX_DELAY_MS = 1000  # after the first unsaved change, whatever the typing does
+# After the first unsaved change, whatever the typing does: under a second with the save's own
+# few milliseconds and the event loop's lateness.
+MAX_DELAY_MS = 900
 RETRY_MS = 5000
 
 
@@ -41,6 +43,8 @@ class Autosave(QObject):
         self._deadline: float | None = None  # monotonic time the next save must start by
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        # A coarse timer may fire 5 % late: the one-second promise is kept to the millisecond.
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self.save_soon)
         session.on_change(self._on_change)
 

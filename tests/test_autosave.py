@@ -1,11 +1,17 @@
-"""Autosave (desktop.autosave) in the window: what happens when the disk refuses a save.
+"""Autosave (desktop.autosave) in the window: when it saves, and what happens when the disk
+refuses a save.
 
-Written against what a person sees (the text stays, the status bar says so, the save happens
+The refusal test is written against what a person sees (the text stays, the status bar says so, the save happens
 once it can), not against the timer's intervals, which are the autosave's to choose.
 """
 
 from __future__ import annotations
 
+import time
+
+from PySide6.QtCore import QTimer
+
+from desktop.autosave import DELAY_MS, MAX_DELAY_MS
 from desktop.main_window import MainWindow
 from tests.keyboard import type_text
 
@@ -42,3 +48,41 @@ def test_a_refused_save_keeps_the_text_says_so_and_is_retried_until_it_succeeds(
     )
     qtbot.waitUntil(lambda: window.save_status.text().startswith("Saved "), timeout=5000)
     assert not window.session.dirty
+
+
+def test_steady_typing_is_saved_at_least_every_second(launch, qtbot) -> None:
+    """The timer used to restart on every key: typing without a pause was never saved."""
+    window = launch()
+    window.new_draft()
+    started: list[float] = []
+    window.autosave.saving.connect(lambda: started.append(time.monotonic()))
+    typed = {"words": 0}
+
+    def type_a_word() -> None:
+        typed["words"] += 1
+        window.session.set_answer("vision", "word " * typed["words"])
+
+    timer = QTimer(window)
+    timer.timeout.connect(type_a_word)
+    first = time.monotonic()
+    timer.start(20)  # a word every 20 ms: never a pause as long as the autosave's
+    qtbot.waitUntil(lambda: len(started) >= 4, timeout=6000)
+    timer.stop()
+    gaps = [b - a for a, b in zip([first, *started], started, strict=False)]
+    assert max(gaps) < 1.0, gaps
+    assert MAX_DELAY_MS < 1000 < DELAY_MS * 4
+    window.autosave.flush()
+    stored = window.store.get(window.session.draft_id).answers["vision"]
+    assert stored.split() == ["word"] * typed["words"]
+
+
+def test_a_pause_saves_half_a_second_after_the_last_key(launch, qtbot) -> None:
+    window = launch()
+    window.new_draft()
+    window.session.set_answer("lrg_name", "Kaolack")
+    typed_at = time.monotonic()
+    saved: list[float] = []
+    window.autosave.saved.connect(lambda _when: saved.append(time.monotonic()))
+    qtbot.waitUntil(lambda: bool(saved), timeout=3000)
+    assert DELAY_MS / 1000 * 0.9 <= saved[0] - typed_at < 1.0
+    assert window.save_status.text().startswith("Saved ")
