@@ -1,8 +1,8 @@
 """Autosave (desktop.autosave) in the window: when it saves, and what happens when the disk
 refuses a save.
 
-The refusal test is written against what a person sees (the text stays, the status bar says so, the save happens
-once it can), not against the timer's intervals, which are the autosave's to choose.
+The refusal test is written against what a person sees (the text stays, the status bar says so,
+the save happens once it can), not against the timer's intervals, which are the autosave's.
 """
 
 from __future__ import annotations
