@@ -27,7 +27,7 @@ from i18n.translate import N_
 from sync.certificate import kid_named_in, kid_of
 from sync.jose import fingerprint_groups, is_key
 from sync.payload import shown
-from sync.verify import Check
+from sync.verify import Check, CheckedReport
 from sync.verify_texts import FAILED as ENVELOPE_FAILED
 from sync.verify_texts import PASSED as ENVELOPE_PASSED
 
@@ -41,7 +41,7 @@ END_OF_FILE = b"%%EOF"
 
 
 @dataclass(frozen=True)
-class PdfVerification:
+class PdfVerification(CheckedReport):
     """What `verify_signed_pdf` found, as flags for code and as checks for people.
 
     `intact`: no signed byte changed; `valid`: every signature was made with the key of its
@@ -56,16 +56,6 @@ class PdfVerification:
     covers_whole_file: bool
     signer_kid: str | None
     checks: tuple[Check, ...]
-
-    @property
-    def ok(self) -> bool:
-        """Whether every check passed."""
-        return bool(self.checks) and all(check.ok for check in self.checks)
-
-    @property
-    def failures(self) -> tuple[Check, ...]:
-        """The checks that failed or could not run, in order."""
-        return tuple(check for check in self.checks if not check.ok)
 
 
 def verify_signed_pdf(

@@ -108,17 +108,11 @@ class Check:
         return _(self.message).format(**values)
 
 
-@dataclass(frozen=True)
-class VerificationReport:
-    """Every check made on one envelope, in order.
-
-    `envelope` is the read envelope once its signature has been verified and its content read;
-    None before that, so nothing unsigned is ever handed on. It may be present while a later
-    check (an attachment, the answers) failed: trust it only when `ok`.
-    """
+class CheckedReport:
+    """What every report of checks answers (an envelope's, a signed PDF's): all passed or not,
+    and which failed. Subclasses are dataclasses with a `checks` field."""
 
     checks: tuple[Check, ...]
-    envelope: Envelope | None
 
     @property
     def ok(self) -> bool:
@@ -129,6 +123,19 @@ class VerificationReport:
     def failures(self) -> tuple[Check, ...]:
         """The checks that failed or could not run, in order."""
         return tuple(check for check in self.checks if not check.ok)
+
+
+@dataclass(frozen=True)
+class VerificationReport(CheckedReport):
+    """Every check made on one envelope, in order.
+
+    `envelope` is the read envelope once its signature has been verified and its content read;
+    None before that, so nothing unsigned is ever handed on. It may be present while a later
+    check (an attachment, the answers) failed: trust it only when `ok`.
+    """
+
+    checks: tuple[Check, ...]
+    envelope: Envelope | None
 
     @property
     def signer_kid(self) -> str | None:
