@@ -19,9 +19,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop.pdf_export import ensure_gui, form_pdf
-from desktop.signing import sign_draft, verify_submission
-from desktop.store.drafts import DraftsStore
+from desktop.core.signing import sign_draft, verify_submission
+from desktop.core.store.drafts import DraftsStore
+from desktop.form.pdf_export import ensure_gui, form_pdf
 from sync import office_key
 from sync.signed_pdf import verify_signed_pdf
 from tests.factories import complete_answers, tiny_png

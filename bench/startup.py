@@ -38,7 +38,7 @@ import PySide6
 from PySide6.QtCore import qVersion
 
 from desktop.app import TEST_SCRIPT_VARIABLE
-from desktop.store.drafts import DraftsStore
+from desktop.core.store.drafts import DraftsStore
 
 REPO = Path(__file__).resolve().parent.parent
 HRCITIES = Path(sys.executable).with_name("hrcities")

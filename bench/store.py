@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from desktop.store.database import DATABASE_NAME
-from desktop.store.drafts import REVISIONS_KEPT, DraftsStore
+from desktop.core.store.database import DATABASE_NAME
+from desktop.core.store.drafts import REVISIONS_KEPT, DraftsStore
 
 SAVES = 1000
 WARM_UP = 10

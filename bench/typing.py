@@ -56,8 +56,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, qVersion
 from PySide6.QtTest import QTest
 
 from desktop.app import close_window, make_application, open_window
-from desktop.autosave import DELAY_MS
-from desktop.main_window import MainWindow
+from desktop.form.autosave import DELAY_MS
+from desktop.window.main_window import MainWindow
 
 WORDS = 700
 PAUSE_EVERY = 10  # words

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import error_hook
 from desktop.background import run_in_background
-from desktop.language_switch import LanguageSwitcher
-from desktop.logs import setup_logging
-from desktop.main_window import MainWindow, restore_focus
-from desktop.store.drafts import DraftsStore
+from desktop.core.logs import setup_logging
+from desktop.core.store.drafts import DraftsStore
+from desktop.window.language_switch import LanguageSwitcher
+from desktop.window.main_window import MainWindow, restore_focus
 from i18n import formatting
 from i18n.errors import UserError
 from i18n.languages import supported, system_language
@@ -188,7 +188,7 @@ def run_app(data_dir: Path) -> int:
 
 def _cannot_start(error: UserError) -> int:
     """The window cannot open: say why, in the person's language, and end (status 1)."""
-    from desktop.language_switch import LanguageSwitcher  # noqa: PLC0415
+    from desktop.window.language_switch import LanguageSwitcher  # noqa: PLC0415
 
     app = make_application()
     switcher = app.findChild(LanguageSwitcher) or LanguageSwitcher(app)

@@ -16,10 +16,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from desktop.pdf_export import ensure_gui, form_pdf  # noqa: E402
-from desktop.signature_pad import encode_png, render_strokes  # noqa: E402
-from desktop.signing import sign_draft  # noqa: E402
-from desktop.store.drafts import DraftsStore  # noqa: E402
+from desktop.core.signing import sign_draft  # noqa: E402
+from desktop.core.store.drafts import DraftsStore  # noqa: E402
+from desktop.form.pdf_export import ensure_gui, form_pdf  # noqa: E402
+from desktop.signing.signature_pad import encode_png, render_strokes  # noqa: E402
 from sync import office_key  # noqa: E402
 from tests.factories import complete_answers  # noqa: E402
 

@@ -21,7 +21,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop.app import close_window, make_application, open_window  # noqa: E402
-from desktop.signing_dialog import SigningDialog  # noqa: E402
+from desktop.signing.signing_dialog import SigningDialog  # noqa: E402
 from sync import office_key  # noqa: E402
 from tests.factories import complete_answers  # noqa: E402
 

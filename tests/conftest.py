@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.store.drafts import DraftsStore
+from desktop.core.store.drafts import DraftsStore
 from i18n.translate import set_language
 from schemas.forms import FORMS_DIR, FormDefinition, FormRegistry, default_registry
 from sync import office_key
@@ -286,7 +286,7 @@ def _back_to_english() -> None:
         return  # no Qt in this process (yet): nothing of it to set back, nothing to import
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415 - only if Qt is already in use
 
-    from desktop.language_switch import LanguageSwitcher  # noqa: PLC0415
+    from desktop.window.language_switch import LanguageSwitcher  # noqa: PLC0415
 
     app = QApplication.instance()
     if app is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from desktop.store.drafts import DraftsStore
+from desktop.core.store.drafts import DraftsStore
 
 
 def main(argv: list[str]) -> int:

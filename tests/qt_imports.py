@@ -65,7 +65,7 @@ def imported_at_top(path: Path) -> set[str]:
             names.update(alias.name for alias in statement.names)
         elif isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
             names.add(statement.module)
-            # `from desktop import look` imports the module desktop.look.
+            # `from desktop.window import look` imports the module desktop.window.look.
             names.update(f"{statement.module}.{alias.name}" for alias in statement.names)
     with_parents = set(names)
     for name in names:

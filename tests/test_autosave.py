@@ -1,4 +1,4 @@
-"""Autosave (desktop.autosave) in the window: when it saves, and what happens when the disk
+"""Autosave (desktop.form.autosave) in the window: when it saves, and what happens when the disk
 refuses a save.
 
 The refusal test is written against what a person sees (the text stays, the status bar says so,
@@ -11,8 +11,8 @@ import time
 
 from PySide6.QtCore import QTimer
 
-from desktop.autosave import DELAY_MS, MAX_DELAY_MS
-from desktop.main_window import MainWindow
+from desktop.form.autosave import DELAY_MS, MAX_DELAY_MS
+from desktop.window.main_window import MainWindow
 from tests.keyboard import type_text
 
 RETRY_WAIT_MS = 20_000  # the retry comes by itself, a few seconds after a failed save

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.cli import DATA_DIR_VARIABLE, build_parser, default_data_dir, main
-from desktop.store.drafts import DraftsStore
+from desktop.cli.main import DATA_DIR_VARIABLE, build_parser, default_data_dir, main
+from desktop.core.store.drafts import DraftsStore
 from desktop.version import __version__
 from tests.factories import complete_answers
 
@@ -258,7 +258,7 @@ def test_import_refuses_an_answer_past_what_the_form_holds_naming_question_and_l
 def test_import_refuses_a_file_larger_than_any_draft_before_reading_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from desktop.store.draft_files import MAX_DRAFT_FILE_BYTES  # noqa: PLC0415
+    from desktop.core.store.draft_files import MAX_DRAFT_FILE_BYTES  # noqa: PLC0415
 
     source = tmp_path / "big.json"
     with source.open("wb") as handle:
@@ -357,8 +357,8 @@ def signed_draft(tmp_path: Path, qapp) -> tuple[Path, str]:
 
     The PDF is laid out by Qt: the test session's QApplication must exist first (else the PDF
     maker starts a bare QGuiApplication, which later Qt tests cannot use)."""
-    from desktop.pdf_export import form_pdf  # noqa: PLC0415
-    from desktop.signing import sign_draft  # noqa: PLC0415
+    from desktop.core.signing import sign_draft  # noqa: PLC0415
+    from desktop.form.pdf_export import form_pdf  # noqa: PLC0415
     from sync import office_key  # noqa: PLC0415
     from tests.factories import tiny_png  # noqa: PLC0415
     from tests.keys import floor_key  # noqa: PLC0415

@@ -10,9 +10,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from desktop.cli import main
-from desktop.signing import verify_submission
-from desktop.store.drafts import DraftsStore
+from desktop.cli.main import main
+from desktop.core.signing import verify_submission
+from desktop.core.store.drafts import DraftsStore
 from sync import office_key
 from tests.factories import OFFICE_PASSPHRASE, complete_answers, tiny_png
 

@@ -1,4 +1,4 @@
-"""`hrcities verify` (desktop/cli_verify.py): what it prints, what it creates, what it blames.
+"""`hrcities verify` (desktop/cli/verify.py): what it prints, what it creates, what it blames.
 
 Envelopes are real and properly signed (tests/envelopes.py), hostile ones included, and the
 command runs as people run it: `desktop.cli.main` with the output captured, and once as a real
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.cli import main
+from desktop.cli.main import main
 from sync.certificate import self_signed_certificate
 from sync.jose import b64url_encode, fingerprint_groups
 from sync.signed_pdf import sign_pdf
@@ -99,7 +99,15 @@ def test_control_characters_from_a_header_cannot_fake_a_verdict(tmp_path: Path) 
     header = {**standard_header(), trap: 1}
     path = envelope_file(tmp_path, raw_envelope(header, signed()[0]))
     shown = subprocess.run(
-        [sys.executable, "-m", "desktop.cli", "--data-dir", str(tmp_path / "d"), "verify", path],
+        [
+            sys.executable,
+            "-m",
+            "desktop.cli.main",
+            "--data-dir",
+            str(tmp_path / "d"),
+            "verify",
+            path,
+        ],
         capture_output=True,
         env={**os.environ, "LANG": "en_US.UTF-8"},
         check=False,

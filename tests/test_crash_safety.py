@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.store.database import DATABASE_NAME
-from desktop.store.drafts import DraftsStore
+from desktop.core.store.database import DATABASE_NAME
+from desktop.core.store.drafts import DraftsStore
 
 pytestmark = pytest.mark.skipif(
     os.name != "posix" or not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL"

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from desktop.store import database
-from desktop.store.database import (
+from desktop.core.store import database
+from desktop.core.store.database import (
     BACKUP_INTERVAL,
     BACKUPS_KEPT,
     DATABASE_NAME,
@@ -33,8 +33,8 @@ from desktop.store.database import (
     take_backup,
     transaction,
 )
-from desktop.store.drafts import DraftsStore
-from desktop.store.schema_migrations import (
+from desktop.core.store.drafts import DraftsStore
+from desktop.core.store.schema_migrations import (
     MIGRATIONS,
     MIGRATIONS_TABLE,
     applied,
@@ -520,7 +520,7 @@ def test_a_clock_set_years_back_neither_stops_backups_nor_restores_an_old_one(
 OPEN_AT_ONCE = """
 import sys, time
 from pathlib import Path
-from desktop.store.drafts import DraftsStore
+from desktop.core.store.drafts import DraftsStore
 start = float(sys.argv[2])
 while time.time() < start:
     pass

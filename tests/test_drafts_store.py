@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.store.attachments import (
+from desktop.core.store.attachments import (
     DOCX,
     MAX_ATTACHMENT_BYTES,
     ODT,
@@ -21,8 +21,8 @@ from desktop.store.attachments import (
     AttachmentUnreadable,
     sniff_media_type,
 )
-from desktop.store.database import DATABASE_NAME, transaction
-from desktop.store.drafts import (
+from desktop.core.store.database import DATABASE_NAME, transaction
+from desktop.core.store.drafts import (
     REVISIONS_KEPT,
     DraftLocked,
     DraftNotFound,
@@ -374,7 +374,7 @@ def test_emptying_the_trash_never_deletes_a_signed_form_that_has_not_been_sent(
 
 
 def test_answers_set_aside_keep_their_files_and_travel_in_draft_files(store: DraftsStore) -> None:
-    from desktop.store.draft_files import export_draft, import_draft  # noqa: PLC0415
+    from desktop.core.store.draft_files import export_draft, import_draft  # noqa: PLC0415
 
     ref = store.add_attachment_bytes(PDF, "old-annex.pdf")
     draft = store.create({"lrg_name": "Quito"}, set_aside={"old_question": {"documents": [ref]}})

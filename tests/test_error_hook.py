@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import error_hook
 from desktop.background import run_in_background
-from desktop.logs import log_path, setup_logging
+from desktop.core.logs import log_path, setup_logging
 
 SECRET = "correct horse battery staple"
 

@@ -10,9 +10,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.app import close_window
-from desktop.field_row import FieldRow
-from desktop.main_window import MainWindow
-from desktop.versions_dialog import VersionsDialog
+from desktop.form.field_row import FieldRow
+from desktop.form.versions_dialog import VersionsDialog
+from desktop.window.main_window import MainWindow
 from tests.dialogs import answer_next_dialog, press
 from tests.factories import words
 from tests.keyboard import type_text
@@ -427,7 +427,7 @@ def _sign_elsewhere(data_dir: Path, draft_id: str) -> None:
     """What `hrcities sign` does to the store, from another connection (another process)."""
     import hashlib  # noqa: PLC0415
 
-    from desktop.store.drafts import DraftsStore, Submission  # noqa: PLC0415
+    from desktop.core.store.drafts import DraftsStore, Submission  # noqa: PLC0415
     from tests.factories import tiny_png  # noqa: PLC0415
 
     png = tiny_png()

@@ -1,10 +1,10 @@
-"""The office key screens (desktop.key_dialogs), opened from the window's File > Office key."""
+"""The office key screens (desktop.signing.key_dialogs), opened from File > Office key."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from desktop.key_dialogs import ChangePassphraseDialog, OfficeKeyDialog
+from desktop.signing.key_dialogs import ChangePassphraseDialog, OfficeKeyDialog
 from sync import office_key
 from tests.dialogs import answer_next_dialog
 from tests.factories import OFFICE_PASSPHRASE

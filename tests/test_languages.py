@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
-from desktop.versions_dialog import VersionsDialog
+from desktop.form.versions_dialog import VersionsDialog
 from i18n.translate import current_language
 from tests.dialogs import answer_next_dialog
 from tests.factories import complete_answers
@@ -148,7 +148,7 @@ def test_a_new_draft_records_the_interface_language_and_the_statement_language(l
 
 
 def test_countries_are_named_and_sorted_in_the_chosen_language(launch) -> None:
-    from desktop.editors.choice_editors import country_names  # noqa: PLC0415
+    from desktop.form.editors.choice_editors import country_names  # noqa: PLC0415
 
     french = [name for _code, name in country_names("fr")]
     assert "Allemagne" in french
@@ -178,8 +178,8 @@ def test_the_answers_language_is_chosen_apart_from_the_interface(launch, qtbot) 
 
 @pytest.mark.parametrize("code", TRANSLATED)
 def test_the_signing_screens_speak_the_language(launch, qtbot, code: str, tmp_path: Path) -> None:
-    from desktop.key_dialogs import CreateKeyDialog, OfficeKeyDialog  # noqa: PLC0415
-    from desktop.signing_dialog import SigningDialog  # noqa: PLC0415
+    from desktop.signing.key_dialogs import CreateKeyDialog, OfficeKeyDialog  # noqa: PLC0415
+    from desktop.signing.signing_dialog import SigningDialog  # noqa: PLC0415
     from sync import office_key  # noqa: PLC0415
 
     window = launch()

@@ -1,5 +1,5 @@
-"""The main window's own actions (desktop.main_window): rescuing a draft the disk refused, and
-exporting the signed PDF. The form itself is in test_form_window.py."""
+"""The main window's own actions (desktop.window.main_window): rescuing a draft the disk
+refused, and exporting the signed PDF. The form itself is in test_form_window.py."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from desktop.cli import main
-from desktop.pdf_export import form_pdf
-from desktop.signing import sign_draft
-from desktop.store.drafts import DraftsStore
+from desktop.cli.main import main
+from desktop.core.signing import sign_draft
+from desktop.core.store.drafts import DraftsStore
+from desktop.form.pdf_export import form_pdf
 from sync.signed_pdf import verify_signed_pdf
 from tests.dialogs import answer_next_dialog, choose_file, press_labelled
 from tests.factories import complete_answers, tiny_png

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.store.drafts import DraftsStore, FormVersionUnavailable
+from desktop.core.store.drafts import DraftsStore, FormVersionUnavailable
 from schemas.forms import FORMS_DIR, FormRegistry
 from schemas.migration import MigrationError, migrate, migration_path
 from schemas.validation import validate

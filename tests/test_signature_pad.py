@@ -19,7 +19,7 @@ from PySide6.QtGui import (
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from desktop.signature_pad import (
+from desktop.signing.signature_pad import (
     MAX_PNG_SIZE,
     PNG_MARGIN,
     EmptySignature,

@@ -1,4 +1,4 @@
-"""Signing a draft (desktop.signing): from the answers to a locked submission that verifies.
+"""Signing a draft (desktop.core.signing): from the answers to a locked submission that verifies.
 
 The command line's signing is in test_cli_signing.py, the signing screen in
 test_signing_dialog.py.
@@ -10,8 +10,8 @@ import hashlib
 
 import pytest
 
-from desktop.signing import NotReadyToSign, relevant_answers, sign_draft, verify_submission
-from desktop.store.drafts import DraftChangedWhileSigning, DraftLocked, DraftsStore
+from desktop.core.signing import NotReadyToSign, relevant_answers, sign_draft, verify_submission
+from desktop.core.store.drafts import DraftChangedWhileSigning, DraftLocked, DraftsStore
 from sync.signed_pdf import verify_signed_pdf
 from tests.factories import complete_answers, tiny_png
 
@@ -21,7 +21,7 @@ PNG_1PX = tiny_png()
 @pytest.fixture
 def make_pdf(qapp):
     """The form's PDF as the window and `hrcities sign` make it (Qt lays it out)."""
-    from desktop.pdf_export import form_pdf  # noqa: PLC0415 - Qt, for the tests that need it
+    from desktop.form.pdf_export import form_pdf  # noqa: PLC0415 - Qt, for the tests that need it
 
     return form_pdf
 

@@ -1,4 +1,4 @@
-"""The signing screen (desktop.signing_dialog), used from the window as the mayor's office does."""
+"""The signing screen (desktop.signing.signing_dialog), used as the mayor's office does."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
-from desktop.signing import verify_submission
-from desktop.signing_dialog import SigningDialog
+from desktop.core.signing import verify_submission
+from desktop.signing.signing_dialog import SigningDialog
 from sync import office_key
 from tests.dialogs import answer_next_dialog
 from tests.factories import OFFICE_PASSPHRASE, complete_answers

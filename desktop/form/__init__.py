@@ -1,0 +1,1 @@
+"""Filling a draft: the form view, its pages and editors, autosave, versions, the PDF."""
