@@ -14,19 +14,14 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.cli.commands import Exit, arg, command
+from desktop.cli.output import say, shown
 from desktop.core.store.drafts import DraftsStore
-from i18n import formatting
 from i18n.errors import UserError
 from i18n.translate import N_, _
 
 if TYPE_CHECKING:
     from sync.verify import Check, VerificationReport
-
-EXIT_OK, EXIT_FAILURE = 0, 1
-
-
-def _print(text: str = "") -> None:
-    print(text, flush=True)
 
 
 def _print_checks(checks: tuple[Check, ...]) -> None:
@@ -37,23 +32,23 @@ def _print_checks(checks: tuple[Check, ...]) -> None:
     not_checked = _("not checked")
     for check in checks:
         mark = (passed if check.ok else failed) if check.ran else not_checked
-        _print(f"  [{mark}] {check.code}: {check.render()}")
+        say(f"  [{mark}] {check.code}: {check.render()}")
 
 
 def _verdict(checks: list[Check]) -> bool:
     """Print the last line: failed, incomplete or in order; True only when in order."""
     if any(check.ran and not check.ok for check in checks):
-        _print(_("Verification FAILED."))
+        say(_("Verification FAILED."))
         return False
     if not all(check.ran for check in checks):
-        _print(
+        say(
             _(
                 "Nothing checked failed, but some checks could not be made (marked "
                 "\u201cnot checked\u201d): do not rely on this file until they are."
             )
         )
         return False
-    _print(_("Everything checked is in order."))
+    say(_("Everything checked is in order."))
     return True
 
 
@@ -63,7 +58,7 @@ def _read_checked_file(path: Path) -> bytes:
     except OSError as error:
         raise UserError(
             N_("The file {path} could not be read ({reason}). Check the name and try again."),
-            path=formatting.printable(path),
+            path=shown(path),
             reason=error.strerror or error,
         ) from error
 
@@ -82,10 +77,43 @@ def _expected_key(text: str | None) -> str | None:
                 "{key} is neither an office key id nor a fingerprint (8 groups of 4 characters, "
                 'as "hrcities keys show" prints it). Copy it again from the office and try again.'
             ),
-            key=formatting.printable(text),
+            key=shown(text),
         ) from error
 
 
+@command(
+    None,
+    "verify",
+    help=N_("check a signed envelope or a signed PDF"),
+    description=N_(
+        "Check a signed form (an envelope file) or a signed PDF: the signature, what it "
+        "signs, the attached files and, when given, the office key expected. Each check is "
+        "passed, FAILED or not checked; the command ends with an error unless all passed."
+    ),
+    arguments=(
+        arg("file", metavar="FILE", type=Path, help=N_("the file to check")),
+        arg(
+            "--files",
+            type=Path,
+            help=N_("folder with the attached documents (default: this computer's drafts)"),
+        ),
+        arg(
+            "--expect-key",
+            metavar="KEY",
+            help=N_(
+                'the office key expected: its key id, or its fingerprint in quotes ("abcd efgh …")'
+            ),
+        ),
+        arg(
+            "--envelope",
+            type=Path,
+            help=N_(
+                "with a signed PDF: the envelope of the same form, whose key the PDF must have"
+            ),
+        ),
+    ),
+    uses="folder",
+)
 def cmd_verify(data_dir: Path, args: argparse.Namespace) -> int:
     """Verify a signed envelope or a signed PDF; exit non-zero unless everything was checked."""
     expected = _expected_key(args.expect_key)
@@ -99,12 +127,12 @@ def cmd_verify(data_dir: Path, args: argparse.Namespace) -> int:
             report = _verify_envelope_file(
                 data_dir, _read_checked_file(args.envelope), args.files, expected
             )
-            _print(_("Envelope {path}:").format(path=formatting.printable(args.envelope)))
+            say(_("Envelope {path}:").format(path=shown(args.envelope)))
             _print_checks(report.checks)
             checks += report.checks
             envelope_kid = report.signer_kid
         result = verify_signed_pdf(data, envelope_kid=envelope_kid, expected_kid=expected)
-        _print(_("Signed PDF {path}:").format(path=formatting.printable(args.file)))
+        say(_("Signed PDF {path}:").format(path=shown(args.file)))
         _print_checks(result.checks)
         checks += result.checks
     else:
@@ -114,13 +142,13 @@ def cmd_verify(data_dir: Path, args: argparse.Namespace) -> int:
                     "--envelope goes with a signed PDF, to compare their keys; {path} is not a "
                     "PDF. Give the PDF as FILE and the envelope after --envelope."
                 ),
-                path=formatting.printable(args.file),
+                path=shown(args.file),
             )
         report = _verify_envelope_file(data_dir, data, args.files, expected)
-        _print(_("Envelope {path}:").format(path=formatting.printable(args.file)))
+        say(_("Envelope {path}:").format(path=shown(args.file)))
         _print_checks(report.checks)
         checks += report.checks
-    return EXIT_OK if _verdict(checks) else EXIT_FAILURE
+    return Exit.OK if _verdict(checks) else Exit.FAILED
 
 
 def _folder_files(folder: Path) -> dict[str, Path]:
@@ -137,7 +165,7 @@ def _folder_files(folder: Path) -> dict[str, Path]:
                 "The folder of attached files {path} could not be read ({reason}). Check the "
                 "name given after --files and try again."
             ),
-            path=formatting.printable(error.filename or folder),
+            path=shown(error.filename or folder),
             reason=error.strerror or error,
         ) from error
 
@@ -166,30 +194,3 @@ def _verify_envelope_file(
         return verify_submission(store, data, expected_kid=expected)
     finally:
         store.close()
-
-
-def add_verify_command(commands: argparse._SubParsersAction) -> None:
-    """Add `verify` to the `hrcities` parser."""
-    verify = commands.add_parser("verify", help=_("check a signed envelope or a signed PDF"))
-    verify.description = _(
-        "Check a signed form (an envelope file) or a signed PDF: the signature, what it "
-        "signs, the attached files and, when given, the office key expected. Each check is "
-        "passed, FAILED or not checked; the command ends with an error unless all passed."
-    )
-    verify.add_argument("file", metavar="FILE", type=Path, help=_("the file to check"))
-    verify.add_argument(
-        "--files",
-        type=Path,
-        help=_("folder with the attached documents (default: this computer's drafts)"),
-    )
-    verify.add_argument(
-        "--expect-key",
-        metavar="KEY",
-        help=_('the office key expected: its key id, or its fingerprint in quotes ("abcd efgh …")'),
-    )
-    verify.add_argument(
-        "--envelope",
-        type=Path,
-        help=_("with a signed PDF: the envelope of the same form, whose key the PDF must have"),
-    )
-    verify.set_defaults(folder_handler=cmd_verify)
