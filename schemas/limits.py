@@ -27,6 +27,9 @@ LONG_TEXT_MIN_MAX = 2000
 LONG_TEXT_DEFAULT_MAX = 20000
 LINK_MAX = 2000
 FILE_NAME_MAX = 255
+# The largest whole number every JSON reader keeps exact (JSON numbers are doubles elsewhere;
+# RFC 8785, with which the app signs, refuses larger ones).
+MAX_WHOLE_NUMBER = 2**53 - 1
 
 
 def max_characters(fdef: FieldDef) -> int | None:

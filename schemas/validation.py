@@ -17,9 +17,10 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
+from schemas.attachments import is_attachment_ref
 from schemas.countries import is_country_code
 from schemas.forms import FieldDef, FormDefinition
-from schemas.limits import max_characters
+from schemas.limits import MAX_WHOLE_NUMBER, max_characters
 from schemas.wordcount import count_words
 
 
@@ -132,6 +133,7 @@ MESSAGES: Mapping[str, str] = {
     ),
     "not_a_whole_number": N_("Write a whole number, using digits only."),
     "below_minimum": N_("Write a number of at least {minimum}."),
+    "too_large": N_("Write a number of at most {maximum}."),
     "unknown_country": N_("Choose a country from the list."),
     "unknown_option": N_("Choose from the options in the list."),
     "not_a_year": N_("Write a year between {min_year} and {max_year}."),
@@ -168,7 +170,6 @@ FILE_TYPE_NAMES: Mapping[str, str] = {
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ().\-/]*$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _MIN_PHONE_DIGITS = 4
 
 
@@ -259,6 +260,8 @@ def _check_integer(fdef: FieldDef, path: str, value: Any) -> Iterator[Finding]:
         yield finding(path, "not_a_whole_number")
     elif fdef.minimum is not None and value < fdef.minimum:
         yield finding(path, "below_minimum", minimum=fdef.minimum)
+    elif abs(value) > MAX_WHOLE_NUMBER:  # past it, every other JSON reader rounds the number
+        yield finding(path, "too_large", maximum=MAX_WHOLE_NUMBER)
 
 
 def _check_country(fdef: FieldDef, path: str, value: Any) -> Iterator[Finding]:
@@ -330,22 +333,6 @@ def _check_url_list(fdef: FieldDef, path: str, value: Any) -> Iterator[Finding]:
     for index, item in enumerate(value):
         if not isinstance(item, str) or not is_url(item):
             yield finding(f"{path}[{index}]", "not_a_url")
-
-
-def is_attachment_ref(item: Any) -> bool:
-    """Whether `item` is a well-formed attachment reference (hash, name, type, size)."""
-    return (
-        isinstance(item, dict)
-        and set(item) == {"sha256", "name", "media_type", "size"}
-        and isinstance(item["sha256"], str)
-        and bool(_SHA256.match(item["sha256"]))
-        and isinstance(item["name"], str)
-        and bool(item["name"].strip())
-        and isinstance(item["media_type"], str)
-        and isinstance(item["size"], int)
-        and not isinstance(item["size"], bool)
-        and item["size"] >= 0
-    )
 
 
 def _check_attachments(fdef: FieldDef, path: str, value: Any) -> Iterator[Finding]:

@@ -1,9 +1,10 @@
 """The app's one canonical JSON, and the strict reader for every signed or checksummed file.
 
-Canonical JSON is UTF-8 with sorted keys, no insignificant whitespace and non-ASCII written as
-itself: for the values these files hold (strings, integers, booleans, null, lists, objects) it is
-exactly RFC 8785 (JCS). Files that are signed or checksummed must be in this form byte for byte,
-so that one content has one spelling and no byte of the file is free to change unnoticed.
+Canonical JSON is RFC 8785 (JCS), written by the `rfc8785` package: UTF-8, keys sorted by their
+UTF-16 code units, no insignificant whitespace, non-ASCII written as itself, numbers as
+ECMAScript writes them. Files that are signed or checksummed (the envelope and its header, the
+office key file, later parcels and receipts) must be in this form byte for byte, so that one
+content has one spelling and no byte of the file is free to change unnoticed.
 
 The reader refuses what JSON parsers disagree on (a member named twice), what is not JSON
 (NaN, Infinity), invalid UTF-8 and nesting deeper than any real file needs.
@@ -14,23 +15,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import rfc8785
+
 # Deeper JSON than any real form needs is refused before anything walks it recursively.
 MAX_JSON_DEPTH = 32
 
 
 def canonical_json(value: Any) -> bytes:
-    """UTF-8 JSON with sorted keys and no insignificant whitespace: how this app writes JSON.
+    """The RFC 8785 bytes of `value`: how this app writes every JSON it signs or checks.
 
-    Raises ValueError for what has no canonical form: NaN or infinities, and text holding a
-    lone surrogate (which UTF-8 cannot encode; JSON can only spell it as an escape).
+    Raises ValueError for what has no canonical form: NaN or infinities, integers past 2**53
+    (JSON numbers are doubles to every other reader), text holding a lone surrogate.
     """
-    text = json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
     try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise ValueError("text holds a lone surrogate") from error
+        return rfc8785.dumps(value)
+    except rfc8785.CanonicalizationError as error:  # a ValueError already; named for callers
+        raise ValueError(str(error)) from error
 
 
 def is_canonical(data: bytes, value: Any) -> bool:

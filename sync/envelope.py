@@ -71,7 +71,6 @@ __all__ = [
     "sign_jws",
     "signature_matches",
     "signature_problem",
-    "strict_b64url_decode",
     "strict_json",
 ]
 
@@ -117,19 +116,6 @@ class Envelope:
     signature: bytes
     protected_b64: str
     payload_b64: str
-
-
-def strict_b64url_decode(text: Any) -> bytes:
-    """Decode base64url only in its one canonical spelling (no padding, no stray characters,
-    unused low bits zero); raises ValueError otherwise.
-
-    A lenient decoder maps several texts to the same bytes, and for the signature, whose text
-    is not itself signed, that would let a changed file still verify.
-    """
-    data = b64url_decode(text)
-    if b64url_encode(data) != text:
-        raise ValueError("not canonical base64url")
-    return data
 
 
 # Reading, one part after the other, so that `verify_envelope` can report each on its own.
@@ -178,9 +164,9 @@ def read_jws(data: bytes) -> RawJws:
     if set(document) != ENVELOPE_MEMBERS:
         raise EnvelopeError(not_an_envelope)
     try:
-        protected_bytes = strict_b64url_decode(document["protected"])
-        payload_bytes = strict_b64url_decode(document["payload"])
-        signature = strict_b64url_decode(document["signature"])
+        protected_bytes = b64url_decode(document["protected"])
+        payload_bytes = b64url_decode(document["payload"])
+        signature = b64url_decode(document["signature"])
     except ValueError as error:
         raise EnvelopeError(not_an_envelope) from error
     return RawJws(

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from sync.canonical_json import canonical_json
 
 P256_COORDINATE_BYTES = 32
 _KEY_ID = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -71,8 +72,7 @@ def public_key_from_jwk(jwk: Any) -> ec.EllipticCurvePublicKey:
 def thumbprint(jwk: dict[str, str]) -> str:
     """RFC 7638 JWK thumbprint (SHA-256, base64url): the office's key id and fingerprint."""
     required = {"crv": jwk["crv"], "kty": jwk["kty"], "x": jwk["x"], "y": jwk["y"]}
-    canonical = json.dumps(required, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    return b64url_encode(hashlib.sha256(canonical).digest())
+    return b64url_encode(hashlib.sha256(canonical_json(required)).digest())
 
 
 def fingerprint_groups(kid: str, group: int = 4, groups: int = 8) -> str:

@@ -23,7 +23,7 @@ from i18n.errors import UserError
 from i18n.formatting import printable
 from i18n.languages import LANGUAGE_CODES
 from i18n.translate import N_
-from schemas.validation import is_attachment_ref
+from schemas.attachments import is_attachment_ref
 from sync.canonical_json import canonical_json, is_canonical, strict_json
 from sync.consistency import payload_problems
 

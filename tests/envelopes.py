@@ -154,8 +154,17 @@ def signed_payload(**changes: Any) -> dict[str, Any]:
 
 
 def sign_anything(payload: Any, key: StandInKey = KEY) -> bytes:
-    """An envelope over the canonical JSON of any value, properly signed, nothing checked."""
-    data = payload if isinstance(payload, bytes) else canonical_json(payload)
+    """An envelope over the canonical JSON of any value, properly signed, nothing checked.
+
+    A value with no canonical form (an integer past 2**53, say) is signed as Python's JSON
+    writes it: a hostile sender can sign any bytes at all.
+    """
+    if isinstance(payload, bytes):
+        return sign_jws(payload, key)
+    try:
+        data = canonical_json(payload)
+    except ValueError:
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8", "surrogatepass")
     return sign_jws(data, key)
 
 

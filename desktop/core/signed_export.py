@@ -13,10 +13,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.core.store.attachments import attachment_refs
 from desktop.core.store.drafts import DraftsStore, Submission
 from i18n.errors import UserError
 from i18n.translate import N_
+from schemas.attachments import attachment_refs
 from sync.durable import write_atomically
 
 # Characters no file system of our users takes in a name (Windows is the strictest).
