@@ -26,9 +26,15 @@ def cldr() -> Locale:
     return _cldr(current_language())
 
 
-def country_name(code: str) -> str:
-    """A country's name in the current language (the code itself if CLDR has none)."""
-    return cldr().territories.get(code, code)
+def country_name(code: str, language: str | None = None) -> str:
+    """A country's name in `language` (the current one by default), by CLDR: the one way the
+    app names a country, in lists, pickers, documents and on the command line. The code itself
+    when CLDR has no name for it (or the language is unknown)."""
+    try:
+        names = _cldr(language or current_language()).territories
+    except (ValueError, TypeError):
+        return code
+    return names.get(code, code)
 
 
 def isolate(value: object, language: str | None = None) -> str:

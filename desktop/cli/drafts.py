@@ -73,7 +73,7 @@ def cmd_list(store: DraftsStore, args: argparse.Namespace) -> int:
                 (
                     draft.id,
                     shown(draft.name) or _("(no name yet)"),
-                    shown(draft.country) or "--",
+                    formatting.country_name(shown(draft.country)) if draft.country else "--",
                     _(STATUS_LABELS[draft.status]),
                     formatting.percent(draft.completion),
                     formatting.moment(draft.updated_at),

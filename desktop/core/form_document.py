@@ -39,13 +39,6 @@ class SignedBlock:
     signature_png: bytes
 
 
-def _country(code: str) -> str:
-    try:
-        return Locale.parse(current_language()).territories.get(code, code)
-    except (ValueError, TypeError):
-        return code
-
-
 def _paragraphs(text: str) -> str:
     return "".join(f"<p>{html.escape(part)}</p>" for part in text.split("\n") if part.strip())
 
@@ -60,7 +53,7 @@ def render_value(fdef: FieldDef, value: Any) -> str:
     if kind == "long_text":
         return _paragraphs(str(value))
     if kind == "country":
-        return f"<p>{html.escape(_country(str(value)))}</p>"
+        return f"<p>{html.escape(formatting.country_name(str(value)))}</p>"
     if kind == "integer" and isinstance(value, int):
         return f"<p>{html.escape(formatting.number(value))}</p>"
     if kind == "choice":

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from babel import Locale
 from PySide6.QtCore import QCollator, QLocale, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.form.editors.base import EditorContext, FieldEditor, register
+from i18n.formatting import country_name
 from i18n.translate import _, current_language
 from schemas.countries import country_codes
 from schemas.forms import FieldDef
@@ -31,12 +31,8 @@ def country_names(language: str) -> tuple[tuple[str, str], ...]:
 
     Kept per language: every country picker of every opened form shares one sorted list.
     """
-    try:
-        names = Locale.parse(language).territories
-    except (ValueError, TypeError):
-        names = Locale("en").territories
     collator = QCollator(QLocale(language))
-    pairs = [(code, names.get(code, code)) for code in country_codes()]
+    pairs = [(code, country_name(code, language)) for code in country_codes()]
     return tuple(sorted(pairs, key=lambda pair: collator.sortKey(pair[1])))
 
 
