@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.file_names import document_name
 from desktop.core.store.drafts import DraftsStore
 from desktop.home.home_view import HomeView
 from desktop.version import __version__
@@ -509,9 +510,9 @@ class MainWindow(QMainWindow):
         """Write the filled form to a PDF the user names."""
         if self.session is None:
             return
-        name = self.session.answers.get("lrg_name") or _("join-form")
+        name = document_name(self.session.form, self.session.answers, ".pdf", _("join-form"))
         path, _filter = QFileDialog.getSaveFileName(
-            self, _("Export PDF"), f"{name}.pdf", _("PDF documents (*.pdf)")
+            self, _("Export PDF"), name, _("PDF documents (*.pdf)")
         )
         if path:
             self.write_pdf(Path(path))
@@ -589,9 +590,9 @@ class MainWindow(QMainWindow):
             return
         from desktop.form.pdf_export import write_file  # noqa: PLC0415
 
-        name = self.session.answers.get("lrg_name") or _("join-form")
+        name = document_name(self.session.form, self.session.answers, ".pdf", _("join-form"))
         path, _filter = QFileDialog.getSaveFileName(
-            self, _("Export the signed PDF"), f"{name}.pdf", _("PDF documents (*.pdf)")
+            self, _("Export the signed PDF"), name, _("PDF documents (*.pdf)")
         )
         if not path:
             return

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.file_names import safe_name
 from desktop.form.editors.base import EditorContext, FieldEditor, register
 from i18n.errors import UserError
 from i18n.formatting import number
@@ -166,8 +167,7 @@ class AttachmentsEditor(FieldEditor):
         ref = self.refs[row]
         folder = Path(tempfile.gettempdir()) / "hrcities-open" / ref["sha256"][:16]
         folder.mkdir(parents=True, exist_ok=True)
-        safe_name = re.sub(r"[^\w.\- ]", "_", ref["name"]) or "document"
-        target = folder / safe_name
+        target = folder / safe_name(str(ref.get("name", "")), "document")
         try:
             target.write_bytes(self.context.store.attachment_bytes(ref["sha256"]))
         except (UserError, OSError) as error:
