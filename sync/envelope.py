@@ -117,6 +117,19 @@ class Envelope:
     protected_b64: str
     payload_b64: str
 
+    @classmethod
+    def from_parts(cls, jws: RawJws, header: dict[str, Any], payload: dict[str, Any]) -> Envelope:
+        """The envelope of parts already read and checked, as `parse_envelope` and
+        verification (which checks each part on its own) both make it."""
+        return cls(
+            header=header,
+            payload_bytes=jws.payload_bytes,
+            payload=payload,
+            signature=jws.signature,
+            protected_b64=jws.protected_b64,
+            payload_b64=jws.payload_b64,
+        )
+
 
 # Reading, one part after the other, so that `verify_envelope` can report each on its own.
 
@@ -282,15 +295,7 @@ def parse_envelope(data: bytes) -> Envelope:
     """
     jws = read_jws(data)
     header = decode_header(jws.protected_bytes)
-    payload = decode_payload(jws.payload_bytes)
-    return Envelope(
-        header=header,
-        payload_bytes=jws.payload_bytes,
-        payload=payload,
-        signature=jws.signature,
-        protected_b64=jws.protected_b64,
-        payload_b64=jws.payload_b64,
-    )
+    return Envelope.from_parts(jws, header, decode_payload(jws.payload_bytes))
 
 
 # Writing.

@@ -298,14 +298,7 @@ def _read_payload(jws: RawJws, header: dict[str, Any]) -> tuple[Envelope | None,
             "payload", "key_id_mismatch", FAILED["payload_key_mismatch"], kid=shown(payload["kid"])
         )
         return None, check
-    envelope = Envelope(
-        header=header,
-        payload_bytes=jws.payload_bytes,
-        payload=payload,
-        signature=jws.signature,
-        protected_b64=jws.protected_b64,
-        payload_b64=jws.payload_b64,
-    )
+    envelope = Envelope.from_parts(jws, header, payload)
     return envelope, _passed("payload", submission_id=payload["submission_id"])
 
 

@@ -12,7 +12,7 @@ import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli.commands import Exit, arg, command, group
+from desktop.cli.commands import Argument, Exit, arg, command, group
 from desktop.cli.output import say, shown
 from i18n.errors import UserError
 from i18n.translate import N_, _
@@ -116,12 +116,17 @@ def cmd_keys_show(data_dir: Path, args: argparse.Namespace) -> int:
     return Exit.OK
 
 
+def _backup_file(help_text: str) -> Argument:
+    """The FILE argument of the backup commands (export writes it, import reads it)."""
+    return arg("file", metavar="FILE", type=Path, help=help_text)
+
+
 @command(
     "keys",
     "export",
     help=N_("write an encrypted backup of the key"),
     arguments=(
-        arg("file", metavar="FILE", type=Path, help=N_("the backup file to write")),
+        _backup_file(N_("the backup file to write")),
         arg("--force", action="store_true", help=N_("replace FILE if it exists")),
     ),
     uses="folder",
@@ -144,7 +149,7 @@ def cmd_keys_export(data_dir: Path, args: argparse.Namespace) -> int:
     "import",
     help=N_("restore the key from a backup"),
     arguments=(
-        arg("file", metavar="FILE", type=Path, help=N_("the backup file to read")),
+        _backup_file(N_("the backup file to read")),
         arg("--replace", action="store_true", help=N_("replace a different key already here")),
     ),
     uses="folder",

@@ -15,14 +15,7 @@ from pathlib import Path
 from i18n.translate import N_
 from sync.durable import check_target, write_atomically
 from sync.jose import fingerprint_groups
-from sync.office_key.errors import (
-    DamagedKeyFile,
-    KeyExists,
-    KeyFileAccessError,
-    KeyFileTooCostly,
-    KeyFileTooWeak,
-    NoOfficeKey,
-)
+from sync.office_key import errors
 from sync.office_key.key_file import MAX_FILE_BYTES, KeyFileInfo, OfficeKey, read_key_file
 from sync.office_key.locking import relocked, rewrapped, unlock
 
@@ -36,10 +29,10 @@ def key_path(data_dir: Path) -> Path:
     return data_dir / KEYS_FOLDER / KEY_FILE_NAME
 
 
-def _access_error(path: Path, error: OSError, *, writing: bool) -> KeyFileAccessError:
+def _access_error(path: Path, error: OSError, *, writing: bool) -> errors.KeyFileAccessError:
     reason = error.strerror or type(error).__name__
     if writing:
-        return KeyFileAccessError(
+        return errors.KeyFileAccessError(
             N_(
                 "Could not write \u201c{path}\u201d ({reason}). Nothing was changed: check that "
                 "the disk or USB stick is connected and has free space, then try again."
@@ -47,7 +40,7 @@ def _access_error(path: Path, error: OSError, *, writing: bool) -> KeyFileAccess
             path=str(path),
             reason=reason,
         )
-    return KeyFileAccessError(
+    return errors.KeyFileAccessError(
         N_(
             "Could not read \u201c{path}\u201d ({reason}). Check that the disk or USB stick is "
             "connected and the file is there, then try again."
@@ -101,11 +94,11 @@ def save_key_file(data_dir: Path, data: bytes, replace: bool = False) -> None:
             return
         try:
             old_kid: str | None = read_key_file(existing).kid
-        except DamagedKeyFile:
+        except errors.DamagedKeyFile:
             old_kid = None
         if old_kid != new.kid:
             if old_kid is not None and not replace:
-                raise KeyExists(
+                raise errors.KeyExists(
                     N_(
                         "This computer already has another office key ({fingerprint}). Nothing "
                         "was changed. To replace it anyway, confirm the replacement (on the "
@@ -122,7 +115,7 @@ def load_key_file(data_dir: Path) -> bytes:
     """The bytes of the data folder's key file; raises NoOfficeKey when there is none."""
     path = key_path(data_dir)
     if not path.exists():
-        raise NoOfficeKey(
+        raise errors.NoOfficeKey(
             N_(
                 "This computer has no office key yet. Create the office key, or import a backup "
                 'of it ("hrcities keys create" or "hrcities keys import" on the command line).'
@@ -142,7 +135,7 @@ def export_backup(data_dir: Path, target: Path, *, replace: bool = False) -> Pat
     check_target(target, replace=replace)
     _write_atomically(target, data, make_folder=False)
     if _read_small(target) != data:
-        raise KeyFileAccessError(
+        raise errors.KeyFileAccessError(
             N_(
                 "The backup written to \u201c{path}\u201d reads back differently: the disk or "
                 "USB stick may be failing. Write the backup to another one."
@@ -157,13 +150,13 @@ def import_backup(data_dir: Path, source: Path, replace: bool = False) -> KeyFil
     data = _read_small(source)
     try:
         info = read_key_file(data)
-    except DamagedKeyFile as error:
+    except errors.DamagedKeyFile as error:
         # These say what is wrong with the file better than "not a usable backup" would.
         if error.params.get("reason") == "unknown format version" or isinstance(
-            error, (KeyFileTooWeak, KeyFileTooCostly)
+            error, (errors.KeyFileTooWeak, errors.KeyFileTooCostly)
         ):
             raise
-        raise DamagedKeyFile(
+        raise errors.DamagedKeyFile(
             N_(
                 "\u201c{path}\u201d is not a usable office key backup: it is damaged or is not a "
                 "key file. Nothing was changed. Choose another copy of the backup."
@@ -185,7 +178,7 @@ def import_backup(data_dir: Path, source: Path, replace: bool = False) -> KeyFil
 def _kid_or_none(data: bytes) -> str | None:
     try:
         return read_key_file(data).kid
-    except DamagedKeyFile:
+    except errors.DamagedKeyFile:
         return None
 
 
@@ -214,7 +207,7 @@ def _unlock_stored(data_dir: Path, passphrase: str) -> tuple[OfficeKey, bytes]:
         if _read_small(path) != data:
             return key, data
         _write_atomically(path, stronger)
-    except KeyFileAccessError:
+    except errors.KeyFileAccessError:
         return key, data  # a read-only disk: signing must still work; the next unlock retries
     return key, stronger
 
