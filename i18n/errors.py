@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from i18n.formatting import isolate
+from i18n.formatting import filled
 from i18n.translate import _
 
 
@@ -24,8 +24,7 @@ class UserError(Exception):
         self.params = params
 
     def __str__(self) -> str:
-        values = {key: isolate(value) for key, value in self.params.items()}
-        return _(self.message).format(**values)
+        return filled(_(self.message), **self.params)
 
 
 class Translated:

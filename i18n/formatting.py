@@ -51,6 +51,13 @@ def isolate(value: object, language: str | None = None) -> str:
     return text
 
 
+def filled(template: str, **values: object) -> str:
+    """`template` (already translated) with each value isolated: the one way a sentence of ours
+    takes inserted values, in messages and in widget texts alike, so that a Latin name, a path or
+    a number inside an Arabic sentence never reorders the words around it."""
+    return template.format(**{key: isolate(value) for key, value in values.items()})
+
+
 def moment(value: dt.datetime | str) -> str:
     """A stored moment (ISO text or datetime) in local time, short form, e.g. 23/11/2026 18:02."""
     when = dt.datetime.fromisoformat(value) if isinstance(value, str) else value

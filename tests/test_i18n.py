@@ -129,3 +129,22 @@ def test_printable_escapes_what_could_disguise_a_text_and_keeps_every_script(
 
 def test_printable_keeps_line_breaks_only_when_asked() -> None:
     assert formatting.printable("one\ntwo\x07", multiline=True) == "one\ntwo\\x07"
+
+
+def test_filled_isolates_every_value_in_right_to_left_languages_only() -> None:
+    from i18n.formatting import (  # noqa: PLC0415
+        FIRST_STRONG_ISOLATE,
+        POP_DIRECTIONAL_ISOLATE,
+        filled,
+    )
+    from i18n.translate import set_language  # noqa: PLC0415
+
+    template = "{office} / {path}"
+    assert filled(template, office="Bandung", path="/media/usb") == "Bandung / /media/usb"
+    set_language("ar")
+    try:
+        text = filled(template, office="Bandung", path=3)
+    finally:
+        set_language("en")
+    isolated = f"{FIRST_STRONG_ISOLATE}Bandung{POP_DIRECTIONAL_ISOLATE}"
+    assert text == f"{isolated} / {FIRST_STRONG_ISOLATE}3{POP_DIRECTIONAL_ISOLATE}"

@@ -149,3 +149,25 @@ def test_esc_and_close_while_the_key_unlocks_never_cancel_yet_sign(
     assert (submission is not None) == signs
     if not signs:
         assert any("passphrase" in error.lower() for error in race["errors"]), race
+
+
+def test_the_office_name_is_isolated_in_a_right_to_left_sentence(qtbot, office) -> None:
+    from desktop.core.draft_session import DraftSession  # noqa: PLC0415
+    from desktop.core.store.drafts import DraftsStore  # noqa: PLC0415
+    from i18n.formatting import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE  # noqa: PLC0415
+    from i18n.translate import set_language  # noqa: PLC0415
+
+    data_dir, key = office
+    store = DraftsStore.open(data_dir)
+    set_language("ar")
+    try:
+        session = DraftSession(store, store.create(complete_answers()))
+        dialog = SigningDialog(session, data_dir)
+        qtbot.addWidget(dialog)
+        wait_for_background(qtbot)  # the PDF signer's preload
+        text = dialog.office.text()
+        assert f"{FIRST_STRONG_ISOLATE}{key.office_name}{POP_DIRECTIONAL_ISOLATE}" in text
+        dialog.close()
+    finally:
+        set_language("en")
+        store.close()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.draft_session import DraftSession
 from desktop.window import look
+from i18n.formatting import filled
 from i18n.translate import _, ngettext
 from schemas.validation import Severity
 
@@ -81,7 +82,8 @@ class SummaryPage(QWidget):
                 if item.field_id not in labels:
                     continue
                 kind = _("Wrong") if item.severity is Severity.WRONG else _("Missing")
-                line = _("{kind}: {question} ({section}) — {message}").format(
+                line = filled(
+                    _("{kind}: {question} ({section}) — {message}"),
                     kind=kind,
                     section=_(section.title),
                     question=labels[item.field_id],

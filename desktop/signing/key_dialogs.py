@@ -27,6 +27,7 @@ from desktop.background import run_in_background
 from desktop.form.pdf_export import fingerprint_qr_png
 from desktop.window import look
 from i18n.errors import UserError
+from i18n.formatting import filled
 from i18n.translate import _
 from sync import office_key
 
@@ -356,10 +357,14 @@ class OfficeKeyDialog(QDialog):
             QMessageBox.information(
                 self,
                 _("Office key"),
-                _(
-                    "The backup was written and read back: {path}. It opens only with the "
-                    "passphrase. Keep it away from this computer, on a USB stick in a safe place."
-                ).format(path=written),
+                filled(
+                    _(
+                        "The backup was written and read back: {path}. It opens only with the "
+                        "passphrase. Keep it away from this computer, on a USB stick in a safe "
+                        "place."
+                    ),
+                    path=written,
+                ),
             )
 
     def import_backup(self) -> None:

@@ -31,6 +31,7 @@ from desktop.signing.key_dialogs import CreateKeyDialog, passphrase_field
 from desktop.signing.signature_pad import SignatureEditor
 from desktop.window import look
 from i18n.errors import UserError
+from i18n.formatting import filled, printable
 from i18n.translate import _, current_language
 from sync import office_key
 from sync.statement import statement_text
@@ -114,8 +115,10 @@ class SigningDialog(QDialog):
         self.create_key_button.setVisible(info is None)
         if info is not None:
             self.office.setText(
-                _("Signed with the key of {office}, fingerprint {fingerprint}.").format(
-                    office=info.office_name, fingerprint=info.fingerprint
+                filled(
+                    _("Signed with the key of {office}, fingerprint {fingerprint}."),
+                    office=printable(info.office_name),
+                    fingerprint=info.fingerprint,
                 )
             )
         self._update()
@@ -169,8 +172,8 @@ class SigningDialog(QDialog):
             self.error.setText(str(error))
         else:
             self.error.setText(
-                _("Nothing was signed: {reason}. Check the disk, then try again.").format(
-                    reason=error
+                filled(
+                    _("Nothing was signed: {reason}. Check the disk, then try again."), reason=error
                 )
             )
 

@@ -29,6 +29,7 @@ from desktop.version import __version__
 from desktop.window import look
 from i18n import formatting
 from i18n.errors import UserError
+from i18n.formatting import filled
 from i18n.languages import languages
 from i18n.translate import _, current_language, ngettext
 from sync.durable import write_atomically
@@ -337,8 +338,9 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(
                 self,
                 _("Save a copy"),
-                _("The file could not be written ({reason}). Choose another folder.").format(
-                    reason=error.strerror or error
+                filled(
+                    _("The file could not be written ({reason}). Choose another folder."),
+                    reason=error.strerror or error,
                 ),
             )
 
@@ -491,7 +493,7 @@ class MainWindow(QMainWindow):
             return
         look.set_tone(self.save_status, "")
         self.save_status.setText(
-            _("Saved {when}").format(when=formatting.moment(self.session.saved_at))
+            filled(_("Saved {when}"), when=formatting.moment(self.session.saved_at))
         )
 
     def _on_save_failed(self, error: object) -> None:
@@ -501,8 +503,9 @@ class MainWindow(QMainWindow):
             self.save_status.setText(str(error))
             return
         self.save_status.setText(
-            _("Not saved: {reason}. Your text is kept here and saving is tried again.").format(
-                reason=error
+            filled(
+                _("Not saved: {reason}. Your text is kept here and saving is tried again."),
+                reason=error,
             )
         )
 
@@ -528,14 +531,15 @@ class MainWindow(QMainWindow):
         except OSError as error:
             self._pdf_not_written(error)
             return
-        self.statusBar().showMessage(_("PDF written to {path}").format(path=path), 8000)
+        self.statusBar().showMessage(filled(_("PDF written to {path}"), path=path), 8000)
 
     def _pdf_not_written(self, error: OSError) -> None:
         QMessageBox.warning(
             self,
             _("Export PDF"),
-            _("The PDF could not be written ({reason}). Choose another folder.").format(
-                reason=error.strerror or error
+            filled(
+                _("The PDF could not be written ({reason}). Choose another folder."),
+                reason=error.strerror or error,
             ),
         )
 
@@ -601,7 +605,7 @@ class MainWindow(QMainWindow):
         except OSError as error:
             self._pdf_not_written(error)
             return
-        self.statusBar().showMessage(_("PDF written to {path}").format(path=path), 8000)
+        self.statusBar().showMessage(filled(_("PDF written to {path}"), path=path), 8000)
 
     def export_signed_files(self, folder: Path | None = None) -> None:
         """Write the signed draft's files into a folder the user picks (made if need be)."""
@@ -623,8 +627,10 @@ class MainWindow(QMainWindow):
                 answer = QMessageBox.question(
                     self,
                     _("Export the signed files"),
-                    _("{folder} already holds {names}. Replace them?").format(
-                        folder=folder, names=", ".join(clashes[:3]) + (" …" * (len(clashes) > 3))
+                    filled(
+                        _("{folder} already holds {names}. Replace them?"),
+                        folder=folder,
+                        names=", ".join(clashes[:3]) + (" …" * (len(clashes) > 3)),
                     ),
                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                     QMessageBox.StandardButton.Cancel,

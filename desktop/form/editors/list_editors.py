@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.core.file_names import safe_name
 from desktop.form.editors.base import EditorContext, FieldEditor, register
 from i18n.errors import UserError
-from i18n.formatting import number
+from i18n.formatting import filled, number
 from i18n.translate import _
 from schemas.forms import FieldDef
 from schemas.validation import FILE_TYPE_NAMES, Finding, is_empty
@@ -121,7 +121,7 @@ class AttachmentsEditor(FieldEditor):
         self.list.clear()
         for ref in self.refs:
             size_kb = number(max(1, round(ref.get("size", 0) / 1024)))
-            item = QListWidgetItem(_("{name} ({size} KB)").format(name=ref["name"], size=size_kb))
+            item = QListWidgetItem(filled(_("{name} ({size} KB)"), name=ref["name"], size=size_kb))
             self.list.addItem(item)
         self._update_buttons()
 
@@ -139,7 +139,7 @@ class AttachmentsEditor(FieldEditor):
             self.context.dialog_parent or self,
             _("Attach documents"),
             "",
-            _("Documents ({kinds})").format(kinds=kinds) + f" ({patterns})",
+            filled(_("Documents ({kinds})"), kinds=kinds) + f" ({patterns})",
         )
         self.add_files([Path(p) for p in paths])
 
@@ -246,7 +246,7 @@ class RepeatEditor(FieldEditor):
         """Titles and buttons follow the language."""
         self.add_button.setText(_("Add an example"))
         for number_, card in enumerate(self.cards, start=1):
-            card.setTitle(_(self.fdef.item_label).format(number=number_))
+            card.setTitle(filled(_(self.fdef.item_label), number=number_))
             card.remove_button.setText(_("Remove this example"))
             for row in card.rows.values():
                 row.retranslate_ui()
