@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.form_document import form_html
 from desktop.core.store.drafts import DraftsStore
+from desktop.retranslation import follow_language
 from i18n import formatting
 from i18n.translate import _
 from schemas.forms import FormDefinition
@@ -64,6 +65,7 @@ class VersionsDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(900, 600)
         self.retranslate_ui()
+        follow_language(self)
         if self.list.count():
             self.list.setCurrentRow(0)
 

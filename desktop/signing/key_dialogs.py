@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.background import run_in_background
 from desktop.form.pdf_export import fingerprint_qr_png
+from desktop.retranslation import follow_language
 from desktop.window import look
 from i18n.errors import UserError
 from i18n.formatting import filled
@@ -140,6 +141,7 @@ class CreateKeyDialog(QDialog):
         for field in (self.office, self.new_passphrase.first, self.new_passphrase.second):
             field.textChanged.connect(self._update)
         self.retranslate_ui()
+        follow_language(self)
         self._update()
 
     def retranslate_ui(self) -> None:
@@ -216,6 +218,7 @@ class ChangePassphraseDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.retranslate_ui()
+        follow_language(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current language."""
@@ -291,6 +294,7 @@ class OfficeKeyDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.close_buttons)
         self.retranslate_ui()
+        follow_language(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current language."""

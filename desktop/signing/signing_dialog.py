@@ -27,6 +27,7 @@ from desktop.core.draft_session import DraftSession
 from desktop.core.signing import relevant_answers, sign_draft
 from desktop.core.store.drafts import Submission
 from desktop.form.pdf_export import form_pdf
+from desktop.retranslation import follow_language
 from desktop.signing.key_dialogs import CreateKeyDialog, passphrase_field
 from desktop.signing.signature_pad import SignatureEditor
 from desktop.window import look
@@ -90,6 +91,7 @@ class SigningDialog(QDialog):
         self.passphrase.textChanged.connect(self._update)
         self.resize(760, 720)
         self.retranslate_ui()
+        follow_language(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current language (the statement too: it is signed as shown)."""

@@ -2,7 +2,7 @@
 
 One call sets our catalog, Qt's own translations (its dialog buttons, edit menus, file dialogs),
 the default QLocale (dates, numbers, calendar) and the layout direction (Arabic runs right to
-left); the caller then asks its windows to set their texts again (`retranslate_ui`).
+left), then every registered window sets its texts again (`desktop.retranslation`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from desktop.retranslation import retranslate_all
 from desktop.window.qt_strings import QT_STRINGS
 from i18n.languages import language
 from i18n.translate import SOURCE_LANGUAGE, _, set_language
@@ -71,3 +72,4 @@ class LanguageSwitcher(QObject):
             if language(code).right_to_left
             else Qt.LayoutDirection.LeftToRight
         )
+        retranslate_all()

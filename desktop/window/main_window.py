@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 from desktop.core.file_names import document_name
 from desktop.core.store.drafts import DraftsStore
 from desktop.home.home_view import HomeView
+from desktop.retranslation import follow_language, retranslate_all
 from desktop.version import __version__
 from desktop.window import look
 from i18n import formatting
 from i18n.errors import UserError
 from i18n.formatting import filled
 from i18n.languages import languages
-from i18n.translate import _, current_language, ngettext
+from i18n.translate import _, current_language, ngettext, set_language
 from sync.durable import write_atomically
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self._make_actions()
         self._connect_home()
         self.retranslate_ui()
+        follow_language(self)
         self.home.reload()
         self._update_actions()
         self.resize(1100, 720)
@@ -193,10 +195,12 @@ class MainWindow(QMainWindow):
 
     def choose_language(self, code: str) -> None:
         """Switch the whole window to another language, keeping everything typed."""
-        if self._switch_language is not None:
-            self._switch_language(code)
         self.settings.setValue("language", code)
-        self.retranslate_ui()
+        if self._switch_language is not None:
+            self._switch_language(code)  # every registered window follows
+        else:
+            set_language(code)
+            retranslate_all()
 
     # Drafts ---------------------------------------------------------------------------
 
