@@ -27,6 +27,8 @@ LONG_TEXT_MIN_MAX = 2000
 LONG_TEXT_DEFAULT_MAX = 20000
 LINK_MAX = 2000
 FILE_NAME_MAX = 255
+# A photo or scan of a handwritten signature, refused unread beyond this (window and command line).
+SIGNATURE_PICTURE_MAX_BYTES = 50 * 1024 * 1024
 # The largest whole number every JSON reader keeps exact (JSON numbers are doubles elsewhere;
 # RFC 8785, with which the app signs, refuses larger ones).
 MAX_WHOLE_NUMBER = 2**53 - 1

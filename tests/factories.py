@@ -38,8 +38,8 @@ def complete_answers() -> dict[str, Any]:
     }
 
 
-def tiny_png() -> bytes:
-    """A valid 2x2 PNG (a stand-in for a drawn signature where the drawing does not matter)."""
+def _png(width: int, height: int, rows: list[bytes]) -> bytes:
+    """A greyscale PNG written by hand (no Qt), from rows of 8-bit grey levels."""
     import struct  # noqa: PLC0415
     import zlib  # noqa: PLC0415
 
@@ -47,11 +47,29 @@ def tiny_png() -> bytes:
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
-    header = struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)  # 2x2, 8-bit greyscale
-    pixels = zlib.compress(b"\x00\x00\xff\x00\xff\x00")  # two rows: filter byte + 2 pixels
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    pixels = zlib.compress(b"".join(b"\x00" + row for row in rows))  # filter byte + pixels
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
+
+
+def tiny_png() -> bytes:
+    """A valid 2x2 PNG (a stand-in for a drawn signature where the drawing does not matter)."""
+    return _png(2, 2, [b"\x00\xff", b"\xff\x00"])
+
+
+def scanned_signature_png() -> bytes:
+    """A scan of a signature as a person would offer one: grey paper, a dark stroke across it."""
+    width, height = 120, 40
+    rows = []
+    for y in range(height):
+        row = bytearray(b"\xd0" * width)  # grey paper
+        for x in range(10, 110):
+            if abs(y - (20 + (x % 20 - 10) // 2)) <= 1:
+                row[x] = 0x20  # the ink
+        rows.append(bytes(row))
+    return _png(width, height, rows)
 
 
 # The office key's passphrase in tests (strong enough for the passphrase check).

@@ -14,10 +14,11 @@ from desktop.cli.main import main
 from desktop.core.signing import verify_submission
 from desktop.core.store.drafts import DraftsStore
 from sync import office_key
-from tests.factories import OFFICE_PASSPHRASE, complete_answers, tiny_png
+from tests.factories import OFFICE_PASSPHRASE, complete_answers, scanned_signature_png, tiny_png
 
 PASSPHRASE = OFFICE_PASSPHRASE
 PNG_1PX = tiny_png()
+SCAN = scanned_signature_png()
 
 
 def test_the_command_line_signs_and_verifies(
@@ -28,7 +29,7 @@ def test_the_command_line_signs_and_verifies(
     draft = store.create(complete_answers())
     store.close()
     signature = tmp_path / "signature.png"
-    signature.write_bytes(PNG_1PX)
+    signature.write_bytes(SCAN)
     secret = tmp_path / "passphrase.txt"
     secret.write_text("wrong words entirely here\n", encoding="utf-8")
     base = ["--data-dir", str(data_dir)]
@@ -127,7 +128,7 @@ def test_signing_on_the_command_line_shows_the_statement_and_asks(
     draft = store.create(complete_answers())
     store.close()
     signature = tmp_path / "signature.png"
-    signature.write_bytes(PNG_1PX)
+    signature.write_bytes(SCAN)
     secret = tmp_path / "passphrase.txt"
     secret.write_bytes(b"\xef\xbb\xbf" + PASSPHRASE.encode() + b"\r\n")  # as Notepad writes it
     sign = ["--data-dir", str(data_dir), "sign", draft.id, "--signature-image", str(signature)]

@@ -19,12 +19,11 @@ from PySide6.QtGui import (
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from desktop.signing.signature_pad import (
+from desktop.signing.signature_pad import SignatureEditor, SignaturePad
+from desktop.signing.signature_picture import (
     MAX_PNG_SIZE,
     PNG_MARGIN,
     EmptySignature,
-    SignatureEditor,
-    SignaturePad,
     UnreadablePicture,
     stroke_path,
 )

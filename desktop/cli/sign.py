@@ -1,8 +1,8 @@
 """`hrcities sign`: the mayor's office signs a finished draft from the command line.
 
 The statement is printed exactly as it will be signed, in its language, and signing asks first.
-Qt is loaded only once the signature is made: it lays out the signed PDF and converts a JPEG
-picture of the signature (the window does the same with the same functions).
+Qt is loaded only once the statement is confirmed: it cleans the picture of the signature and
+lays out the signed PDF, with the very functions the signing screen uses.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from i18n import formatting
 from i18n.errors import UserError
 from i18n.languages import LANGUAGE_CODES
 from i18n.translate import N_, _, current_language, set_language
+from schemas.limits import SIGNATURE_PICTURE_MAX_BYTES
 
 
 @command(
@@ -68,7 +69,15 @@ def cmd_sign(store: DraftsStore, args: argparse.Namespace) -> int:
         # used to leave a signature that was never written out.
         check_folder(args.out, [], replace=True)
     try:
-        signature_png = args.signature_image.read_bytes()
+        if args.signature_image.stat().st_size > SIGNATURE_PICTURE_MAX_BYTES:
+            raise UserError(
+                N_(
+                    "The signature picture {path} is too large to be a photo or scan of a "
+                    "signature. Choose a PNG or JPEG picture of the signature itself."
+                ),
+                path=args.signature_image,
+            )
+        signature_picture = args.signature_image.read_bytes()
     except OSError as error:
         raise UserError(
             N_("The signature picture {path} could not be read ({reason})."),
@@ -76,12 +85,13 @@ def cmd_sign(store: DraftsStore, args: argparse.Namespace) -> int:
             reason=error.strerror or error,
         ) from error
     _confirm_statement(store, args)
+    signature_png = _to_png(signature_picture)  # a picture refused before the passphrase is asked
     passphrase = read_passphrase(args.passphrase_file, _("Passphrase: "))
     key = office_key.unlock_stored(args.data_dir, passphrase)
     # Qt lays out the PDF: loaded only now, so a refusal before signing never starts Qt.
     from desktop.form.pdf_export import form_pdf  # noqa: PLC0415
 
-    submission = sign_draft(store, args.draft_id, key, _to_png(signature_png), make_pdf=form_pdf)
+    submission = sign_draft(store, args.draft_id, key, signature_png, make_pdf=form_pdf)
     say(
         _("Signed. Submission {id}, by {name}, {when}.").format(
             id=submission.id,
@@ -141,20 +151,10 @@ def _confirm_statement(store: DraftsStore, args: argparse.Namespace) -> None:
 
 
 def _to_png(data: bytes) -> bytes:
-    """Signatures are kept as PNG; a JPEG scan is converted (Qt reads both)."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return data
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice  # noqa: PLC0415
-    from PySide6.QtGui import QImage  # noqa: PLC0415
-
+    """The signature picture cleaned and bounded exactly as the signing screen does it (a photo
+    or scan, PNG or JPEG, becomes dark ink on white trimmed to the ink)."""
     from desktop.form.pdf_export import ensure_gui  # noqa: PLC0415
+    from desktop.signing.signature_picture import picture_png  # noqa: PLC0415 - Qt's images
 
     ensure_gui()
-    image = QImage()
-    if not data.startswith(b"\xff\xd8\xff") or not image.loadFromData(data, "JPEG"):
-        raise UserError(N_("The signature picture is not a PNG or JPEG image."))
-    out = QByteArray()
-    buffer = QBuffer(out)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return bytes(out.data())
+    return picture_png(data)
