@@ -339,13 +339,10 @@ class MainWindow(QMainWindow):
         try:
             write_atomically(Path(path), data)
         except OSError as error:
-            QMessageBox.warning(
-                self,
+            self._not_written(
                 _("Save a copy"),
-                filled(
-                    _("The file could not be written ({reason}). Choose another folder."),
-                    reason=error.strerror or error,
-                ),
+                _("The file could not be written ({reason}). Choose another folder."),
+                error,
             )
 
     def show_home(self) -> None:
@@ -538,14 +535,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(filled(_("PDF written to {path}"), path=path), 8000)
 
     def _pdf_not_written(self, error: OSError) -> None:
-        QMessageBox.warning(
-            self,
+        self._not_written(
             _("Export PDF"),
-            filled(
-                _("The PDF could not be written ({reason}). Choose another folder."),
-                reason=error.strerror or error,
-            ),
+            _("The PDF could not be written ({reason}). Choose another folder."),
+            error,
         )
+
+    def _not_written(self, title: str, template: str, error: OSError) -> None:
+        """Say a file was not written and why, in words (the system's reason, not a code)."""
+        QMessageBox.warning(self, title, filled(template, reason=error.strerror or error))
 
     def show_versions(self) -> None:
         """Show the draft's saved versions; restore one if the user chooses it."""
