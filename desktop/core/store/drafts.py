@@ -17,6 +17,7 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -54,10 +55,21 @@ REVISIONS_KEPT = 50
 # Autosave runs every second while someone types; one revision per burst of typing (saves less
 # than this apart update the newest revision) keeps 50 revisions worth going back to.
 REVISION_INTERVAL = dt.timedelta(seconds=60)
-DRAFT = "draft"
-SIGNED = "signed"
-# Statuses as shown to people; later issues add queued, sent and received.
-STATUS_LABELS = {DRAFT: N_("Draft"), SIGNED: N_("Signed")}
+
+
+class DraftStatus(StrEnum):
+    """Where a draft is in its life; an enum because later issues add queued, sent, received.
+
+    A StrEnum, so the value stored in SQLite stays the same text ("draft", "signed") and a status
+    read back compares equal to it.
+    """
+
+    DRAFT = "draft"
+    SIGNED = "signed"
+
+
+# Statuses as shown to people.
+STATUS_LABELS = {DraftStatus.DRAFT: N_("Draft"), DraftStatus.SIGNED: N_("Signed")}
 LAST_OPENED_KEY = "last_opened_draft"
 SESSION_KEY = "window_session_started"
 
@@ -116,7 +128,7 @@ class DraftSummary:
     id: str
     name: str
     country: str
-    status: str
+    status: DraftStatus
     completion: float
     updated_at: str
     trashed_at: str | None
@@ -132,7 +144,7 @@ class Draft:
     form_id: str
     form_version: str
     language: str | None
-    status: str
+    status: DraftStatus
     answers: dict[str, Any]
     set_aside: dict[str, Any]
     corrects: str | None
@@ -194,7 +206,7 @@ def _summary(row: Mapping[str, Any]) -> DraftSummary:
         id=row["id"],
         name=row["name"],
         country=row["country"],
-        status=row["status"],
+        status=DraftStatus(row["status"]),
         completion=row["completion"],
         updated_at=row["updated_at"],
         trashed_at=row["trashed_at"],
@@ -209,7 +221,7 @@ def _draft(row: Mapping[str, Any]) -> Draft:
         form_id=row["form_id"],
         form_version=row["form_version"],
         language=row["language"],
-        status=row["status"],
+        status=DraftStatus(row["status"]),
         answers=json.loads(row["answers"]),
         set_aside=json.loads(row["set_aside"]),
         corrects=row["corrects"],
@@ -409,7 +421,7 @@ class DraftsStore:
                     "form_id": form.form_id,
                     "form_version": form.version,
                     "language": language,
-                    "status": DRAFT,
+                    "status": DraftStatus.DRAFT,
                     "answers": _dumps(values),
                     "set_aside": _dumps(dict(set_aside or {})),
                     "name": _listed_text(values, form.role("lrg_name")),
@@ -432,7 +444,7 @@ class DraftsStore:
         """Open a draft to work on: moved to the newest form version, remembered as last opened."""
         draft = self.get(draft_id)
         latest = self.registry.latest(draft.form_id)
-        if draft.status == DRAFT and draft.form_version != latest.version:
+        if draft.status == DraftStatus.DRAFT and draft.form_version != latest.version:
             draft = self._migrate(draft, latest)
         with transaction(self.db):
             self._set_meta(LAST_OPENED_KEY, draft_id)
@@ -500,7 +512,7 @@ class DraftsStore:
         self, draft_id: str, answers: Mapping[str, Any], new_revision: bool = False
     ) -> SaveResult:
         row = self._row(draft_id)
-        if row["status"] != DRAFT:
+        if row["status"] != DraftStatus.DRAFT:
             raise DraftLocked(
                 N_("This form is signed and cannot be changed. Use Correct to make a new draft.")
             )
@@ -670,8 +682,8 @@ class DraftsStore:
         ).fetchall()
         counts = {row[0]: row[1] for row in rows}
         return TrashContents(
-            deleted=counts.get(DRAFT, 0),
-            kept_signed=sum(n for status, n in counts.items() if status != DRAFT),
+            deleted=counts.get(DraftStatus.DRAFT, 0),
+            kept_signed=sum(n for status, n in counts.items() if status != DraftStatus.DRAFT),
         )
 
     @_locked
@@ -684,7 +696,8 @@ class DraftsStore:
         """
         with transaction(self.db):
             count = self.db.execute(
-                "DELETE FROM drafts WHERE trashed_at IS NOT NULL AND status = ?", [DRAFT]
+                "DELETE FROM drafts WHERE trashed_at IS NOT NULL AND status = ?",
+                [DraftStatus.DRAFT],
             ).rowcount
             self._forget_unused_blobs()
         return count
@@ -739,7 +752,7 @@ class DraftsStore:
                 store_blob(self.db, signed_pdf)
             locked = self.db.execute(
                 "UPDATE drafts SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
-                [SIGNED, submission.signed_at, submission.draft_id, DRAFT],
+                [DraftStatus.SIGNED, submission.signed_at, submission.draft_id, DraftStatus.DRAFT],
             ).rowcount
             if locked != 1:
                 raise DraftLocked(
