@@ -39,6 +39,7 @@ from desktop.core.store.database import (
     transaction,
     utc_now,
 )
+from desktop.core.store.events import StoreChange, StoreEvent, StoreEvents
 from i18n.errors import UserError
 from i18n.translate import N_
 from schemas.forms import (
@@ -290,6 +291,8 @@ class DraftsStore:
         self.open_report = open_report or OpenReport()
         self._lock = threading.RLock()
         self._seen_version = self._data_version()
+        # Announced after each change has committed, in the thread that made it.
+        self.events = StoreEvents()
 
     @classmethod
     def open(
@@ -311,6 +314,8 @@ class DraftsStore:
         since the last call: a query of a few microseconds, for the window to poll."""
         version = self._data_version()
         changed, self._seen_version = version != self._seen_version, version
+        if changed:
+            self.events.announce(StoreChange(StoreEvent.CHANGED_ELSEWHERE, None))
         return changed
 
     @_locked
@@ -432,6 +437,7 @@ class DraftsStore:
                 },
             )
             self._add_revision(draft_id, form.version, values, now)
+        self.events.announce(StoreChange(StoreEvent.CREATED, draft_id))
         return self.get(draft_id)
 
     @_locked
@@ -490,13 +496,16 @@ class DraftsStore:
         language; nothing half-written stays (the transaction rolls back).
         """
         try:
-            return self._save(draft_id, answers, new_revision)
+            result = self._save(draft_id, answers, new_revision)
         except sqlite3.OperationalError as error:
             if is_busy(error):
                 raise busy_error(self.data_dir / DATABASE_NAME) from error
             raise self._save_failed(error) from error
         except OSError as error:
             raise self._save_failed(error) from error
+        if result.changed:
+            self.events.announce(StoreChange(StoreEvent.SAVED, draft_id))
+        return result
 
     @staticmethod
     def _save_failed(error: Exception) -> SaveFailed:
@@ -666,6 +675,7 @@ class DraftsStore:
             self.db.execute(
                 "UPDATE drafts SET trashed_at = ? WHERE id = ?", [self._now(), draft_id]
             )
+        self.events.announce(StoreChange(StoreEvent.TRASHED, draft_id))
 
     @_locked
     def restore(self, draft_id: str) -> None:
@@ -673,6 +683,7 @@ class DraftsStore:
         self._row(draft_id)
         with transaction(self.db):
             self.db.execute("UPDATE drafts SET trashed_at = NULL WHERE id = ?", [draft_id])
+        self.events.announce(StoreChange(StoreEvent.RESTORED, draft_id))
 
     @_locked
     def trash_contents(self) -> TrashContents:
@@ -700,6 +711,7 @@ class DraftsStore:
                 [DraftStatus.DRAFT],
             ).rowcount
             self._forget_unused_blobs()
+        self.events.announce(StoreChange(StoreEvent.TRASHED, None))
         return count
 
     def _forget_unused_blobs(self) -> None:
@@ -775,6 +787,7 @@ class DraftsStore:
                     submission.signed_pdf,
                 ],
             )
+        self.events.announce(StoreChange(StoreEvent.SIGNED, submission.draft_id))
 
     @_locked
     def submission_for(self, draft_id: str) -> Submission | None:
