@@ -11,7 +11,7 @@ from pathlib import Path
 
 from desktop.cli.commands import Exit, arg, command, group
 from desktop.cli.output import say, shown
-from desktop.core.store.drafts import DRAFT, STATUS_LABELS, DraftsStore
+from desktop.core.store.drafts import STATUS_LABELS, DraftsStore, DraftStatus
 from i18n import formatting
 from i18n.translate import N_, _, ngettext
 from schemas.validation import Severity, ValidationReport, is_relevant, validate
@@ -106,7 +106,7 @@ def cmd_show(store: DraftsStore, args: argparse.Namespace) -> int:
             text = json.dumps(value, ensure_ascii=False) if value is not None else "--"
             say(f"  {field.id}: {shown(text)}")
     say()
-    signed = draft.status != DRAFT
+    signed = draft.status != DraftStatus.DRAFT
     if signed:
         _print_signed(store, draft.id)
     say(_("Findings:"))
@@ -134,7 +134,7 @@ def cmd_export(store: DraftsStore, args: argparse.Namespace) -> int:
         return Exit.OK
     write_draft_file(store, args.draft_id, args.output, replace=args.force)
     say(_("Draft exported to {path}.").format(path=args.output))
-    if store.get(args.draft_id).status != DRAFT:
+    if store.get(args.draft_id).status != DraftStatus.DRAFT:
         _print_signed(store, args.draft_id)
     return Exit.OK
 

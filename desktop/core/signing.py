@@ -15,7 +15,7 @@ from typing import Any
 
 from desktop.core.form_document import SignedBlock
 from desktop.core.store.database import iso, utc_now
-from desktop.core.store.drafts import DRAFT, DraftLocked, DraftsStore, Submission
+from desktop.core.store.drafts import DraftLocked, DraftsStore, DraftStatus, Submission
 from i18n.errors import UserError
 from i18n.translate import N_, current_language
 from schemas.attachments import attachment_refs
@@ -94,7 +94,7 @@ def sign_draft(
 ) -> Submission:
     """Sign a finished draft with the unlocked office key; return the recorded submission."""
     draft = store.get(draft_id)
-    if draft.status != DRAFT:
+    if draft.status != DraftStatus.DRAFT:
         raise DraftLocked(N_("This form is already signed. Use Correct to make a new draft."))
     if not signature_png:
         raise NoDrawnSignature(N_("Draw the signature (or import a picture of it) before signing."))

@@ -17,6 +17,7 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -38,6 +39,7 @@ from desktop.core.store.database import (
     transaction,
     utc_now,
 )
+from desktop.core.store.events import StoreChange, StoreEvent, StoreEvents
 from i18n.errors import UserError
 from i18n.translate import N_
 from schemas.forms import (
@@ -54,10 +56,21 @@ REVISIONS_KEPT = 50
 # Autosave runs every second while someone types; one revision per burst of typing (saves less
 # than this apart update the newest revision) keeps 50 revisions worth going back to.
 REVISION_INTERVAL = dt.timedelta(seconds=60)
-DRAFT = "draft"
-SIGNED = "signed"
-# Statuses as shown to people; later issues add queued, sent and received.
-STATUS_LABELS = {DRAFT: N_("Draft"), SIGNED: N_("Signed")}
+
+
+class DraftStatus(StrEnum):
+    """Where a draft is in its life; an enum because later issues add queued, sent, received.
+
+    A StrEnum, so the value stored in SQLite stays the same text ("draft", "signed") and a status
+    read back compares equal to it.
+    """
+
+    DRAFT = "draft"
+    SIGNED = "signed"
+
+
+# Statuses as shown to people.
+STATUS_LABELS = {DraftStatus.DRAFT: N_("Draft"), DraftStatus.SIGNED: N_("Signed")}
 LAST_OPENED_KEY = "last_opened_draft"
 SESSION_KEY = "window_session_started"
 
@@ -116,7 +129,7 @@ class DraftSummary:
     id: str
     name: str
     country: str
-    status: str
+    status: DraftStatus
     completion: float
     updated_at: str
     trashed_at: str | None
@@ -132,7 +145,7 @@ class Draft:
     form_id: str
     form_version: str
     language: str | None
-    status: str
+    status: DraftStatus
     answers: dict[str, Any]
     set_aside: dict[str, Any]
     corrects: str | None
@@ -194,7 +207,7 @@ def _summary(row: Mapping[str, Any]) -> DraftSummary:
         id=row["id"],
         name=row["name"],
         country=row["country"],
-        status=row["status"],
+        status=DraftStatus(row["status"]),
         completion=row["completion"],
         updated_at=row["updated_at"],
         trashed_at=row["trashed_at"],
@@ -209,7 +222,7 @@ def _draft(row: Mapping[str, Any]) -> Draft:
         form_id=row["form_id"],
         form_version=row["form_version"],
         language=row["language"],
-        status=row["status"],
+        status=DraftStatus(row["status"]),
         answers=json.loads(row["answers"]),
         set_aside=json.loads(row["set_aside"]),
         corrects=row["corrects"],
@@ -278,6 +291,8 @@ class DraftsStore:
         self.open_report = open_report or OpenReport()
         self._lock = threading.RLock()
         self._seen_version = self._data_version()
+        # Announced after each change has committed, in the thread that made it.
+        self.events = StoreEvents()
 
     @classmethod
     def open(
@@ -299,6 +314,8 @@ class DraftsStore:
         since the last call: a query of a few microseconds, for the window to poll."""
         version = self._data_version()
         changed, self._seen_version = version != self._seen_version, version
+        if changed:
+            self.events.announce(StoreChange(StoreEvent.CHANGED_ELSEWHERE, None))
         return changed
 
     @_locked
@@ -409,7 +426,7 @@ class DraftsStore:
                     "form_id": form.form_id,
                     "form_version": form.version,
                     "language": language,
-                    "status": DRAFT,
+                    "status": DraftStatus.DRAFT,
                     "answers": _dumps(values),
                     "set_aside": _dumps(dict(set_aside or {})),
                     "name": _listed_text(values, form.role("lrg_name")),
@@ -420,6 +437,7 @@ class DraftsStore:
                 },
             )
             self._add_revision(draft_id, form.version, values, now)
+        self.events.announce(StoreChange(StoreEvent.CREATED, draft_id))
         return self.get(draft_id)
 
     @_locked
@@ -432,7 +450,7 @@ class DraftsStore:
         """Open a draft to work on: moved to the newest form version, remembered as last opened."""
         draft = self.get(draft_id)
         latest = self.registry.latest(draft.form_id)
-        if draft.status == DRAFT and draft.form_version != latest.version:
+        if draft.status == DraftStatus.DRAFT and draft.form_version != latest.version:
             draft = self._migrate(draft, latest)
         with transaction(self.db):
             self._set_meta(LAST_OPENED_KEY, draft_id)
@@ -478,13 +496,16 @@ class DraftsStore:
         language; nothing half-written stays (the transaction rolls back).
         """
         try:
-            return self._save(draft_id, answers, new_revision)
+            result = self._save(draft_id, answers, new_revision)
         except sqlite3.OperationalError as error:
             if is_busy(error):
                 raise busy_error(self.data_dir / DATABASE_NAME) from error
             raise self._save_failed(error) from error
         except OSError as error:
             raise self._save_failed(error) from error
+        if result.changed:
+            self.events.announce(StoreChange(StoreEvent.SAVED, draft_id))
+        return result
 
     @staticmethod
     def _save_failed(error: Exception) -> SaveFailed:
@@ -500,7 +521,7 @@ class DraftsStore:
         self, draft_id: str, answers: Mapping[str, Any], new_revision: bool = False
     ) -> SaveResult:
         row = self._row(draft_id)
-        if row["status"] != DRAFT:
+        if row["status"] != DraftStatus.DRAFT:
             raise DraftLocked(
                 N_("This form is signed and cannot be changed. Use Correct to make a new draft.")
             )
@@ -654,6 +675,7 @@ class DraftsStore:
             self.db.execute(
                 "UPDATE drafts SET trashed_at = ? WHERE id = ?", [self._now(), draft_id]
             )
+        self.events.announce(StoreChange(StoreEvent.TRASHED, draft_id))
 
     @_locked
     def restore(self, draft_id: str) -> None:
@@ -661,6 +683,7 @@ class DraftsStore:
         self._row(draft_id)
         with transaction(self.db):
             self.db.execute("UPDATE drafts SET trashed_at = NULL WHERE id = ?", [draft_id])
+        self.events.announce(StoreChange(StoreEvent.RESTORED, draft_id))
 
     @_locked
     def trash_contents(self) -> TrashContents:
@@ -670,8 +693,8 @@ class DraftsStore:
         ).fetchall()
         counts = {row[0]: row[1] for row in rows}
         return TrashContents(
-            deleted=counts.get(DRAFT, 0),
-            kept_signed=sum(n for status, n in counts.items() if status != DRAFT),
+            deleted=counts.get(DraftStatus.DRAFT, 0),
+            kept_signed=sum(n for status, n in counts.items() if status != DraftStatus.DRAFT),
         )
 
     @_locked
@@ -684,9 +707,11 @@ class DraftsStore:
         """
         with transaction(self.db):
             count = self.db.execute(
-                "DELETE FROM drafts WHERE trashed_at IS NOT NULL AND status = ?", [DRAFT]
+                "DELETE FROM drafts WHERE trashed_at IS NOT NULL AND status = ?",
+                [DraftStatus.DRAFT],
             ).rowcount
             self._forget_unused_blobs()
+        self.events.announce(StoreChange(StoreEvent.TRASHED, None))
         return count
 
     def _forget_unused_blobs(self) -> None:
@@ -739,7 +764,7 @@ class DraftsStore:
                 store_blob(self.db, signed_pdf)
             locked = self.db.execute(
                 "UPDATE drafts SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
-                [SIGNED, submission.signed_at, submission.draft_id, DRAFT],
+                [DraftStatus.SIGNED, submission.signed_at, submission.draft_id, DraftStatus.DRAFT],
             ).rowcount
             if locked != 1:
                 raise DraftLocked(
@@ -762,6 +787,7 @@ class DraftsStore:
                     submission.signed_pdf,
                 ],
             )
+        self.events.announce(StoreChange(StoreEvent.SIGNED, submission.draft_id))
 
     @_locked
     def submission_for(self, draft_id: str) -> Submission | None:
