@@ -113,7 +113,7 @@ class HomeView(QWidget):
             self._reload_soon.start()
 
     def _reload_followed(self) -> None:
-        if self._following:
+        if self._following and not self.store.closed:  # a crash test closes the store itself
             self.reload()
 
     def stop_following(self) -> None:

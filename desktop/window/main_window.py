@@ -365,6 +365,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(_("Draft moved to the trash."), UNDO_SECONDS * 1000)
         self.undo_button.show()
         self._undo_timer.start(UNDO_SECONDS * 1000)
+        self.home.reload()  # at once, with the Undo: the event's reload comes a moment later
 
     def _undo_trash(self) -> None:
         if self._trashed:
