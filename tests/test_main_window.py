@@ -4,6 +4,7 @@ refused, and exporting the signed PDF. The form itself is in test_form_window.py
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -75,3 +76,27 @@ def test_the_signed_pdf_is_exported_where_the_person_chooses_and_verifies(
     assert checked.ok, [c.code for c in checked.checks if not c.ok]
     assert checked.signer_kid == key.kid
     assert f"PDF written to {target}" in window.statusBar().currentMessage()
+
+
+def test_the_drafts_list_follows_a_save_made_in_another_thread(launch, qtbot) -> None:
+    window = launch()
+    draft = window.store.create()
+    qtbot.waitUntil(lambda: window.home.proxy.rowCount() == 1, timeout=5_000)
+    reloads = []
+    window.home.model.modelReset.connect(lambda: reloads.append(1))
+
+    def names() -> list[str]:
+        home = window.home.proxy
+        return [home.index(row, 0).data() for row in range(home.rowCount())]
+
+    def save_in_a_worker() -> None:
+        for n in range(10):
+            window.store.save(draft.id, {"lrg_name": f"Grigny {n}"})
+        window.store.save(draft.id, {"lrg_name": "Kabupaten Jember"})
+
+    worker = threading.Thread(target=save_in_a_worker)
+    worker.start()
+    worker.join(10)
+    assert "Kabupaten Jember" not in names(), "nothing is shown before the GUI thread runs"
+    qtbot.waitUntil(lambda: names() == ["Kabupaten Jember"], timeout=5_000)
+    assert 1 <= len(reloads) < 11, "the events of the moment make one reload, not one each"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from desktop.core.store.database import utc_now
 from desktop.core.store.drafts import STATUS_LABELS, DraftsStore
 from desktop.home.drafts_model import ID_ROLE, SORT_ROLE, DraftsModel
+from desktop.home.store_bridge import StoreBridge
 from desktop.window import look
 from i18n import formatting
 from i18n.translate import _
@@ -38,6 +39,7 @@ class HomeView(QWidget):
         super().__init__(parent)
         self.setObjectName("homeView")
         self.store = store
+        self._follow_store()
         self.model = DraftsModel()
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -94,6 +96,31 @@ class HomeView(QWidget):
         layout.addWidget(self.empty_label)
         layout.addLayout(buttons)
         self.retranslate_ui()
+
+    def _follow_store(self) -> None:
+        """The list follows the store: any change, from any thread or (polled) another process,
+        reloads it once the events of the moment have arrived (ten saves, one reload)."""
+        self._reload_soon = QTimer(self)
+        self._reload_soon.setSingleShot(True)
+        self._reload_soon.setInterval(0)
+        self._reload_soon.timeout.connect(self._reload_followed)
+        self.bridge = StoreBridge(self.store.events, self)
+        self._following = True
+        self.bridge.changed.connect(lambda _event, _draft_id: self._store_changed())
+
+    def _store_changed(self) -> None:
+        if self._following:
+            self._reload_soon.start()
+
+    def _reload_followed(self) -> None:
+        if self._following and not self.store.closed:  # a crash test closes the store itself
+            self.reload()
+
+    def stop_following(self) -> None:
+        """No more reloading on the store's events (it is about to be closed)."""
+        self._following = False
+        self._reload_soon.stop()
+        self.bridge.close()
 
     def _make_table(self) -> QTableView:
         table = QTableView(self)

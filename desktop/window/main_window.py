@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(_("Draft moved to the trash."), UNDO_SECONDS * 1000)
         self.undo_button.show()
         self._undo_timer.start(UNDO_SECONDS * 1000)
-        self.home.reload()
+        self.home.reload()  # at once, with the Undo: the event's reload comes a moment later
 
     def _undo_trash(self) -> None:
         if self._trashed:
@@ -416,12 +416,13 @@ class MainWindow(QMainWindow):
         delete = box.addButton(_("&Delete for good"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        if box.clickedButton() is delete and self._attempt(self.store.empty_trash) is not None:
-            self.home.reload()
+        if box.clickedButton() is delete:
+            self._attempt(self.store.empty_trash)  # the list follows the store's event
 
     def stop_watching(self) -> None:
         """No more looking at the drafts file (it is about to be closed)."""
         self._watch_timer.stop()
+        self.home.stop_following()
 
     def notice_changes_elsewhere(self) -> None:
         """Show what the command line or another window changed: the list, a draft signed."""
@@ -431,8 +432,7 @@ class MainWindow(QMainWindow):
         except UserError:  # the file is busy or gone for a moment: look again next time
             return
         if self.stack.currentWidget() is self.home:
-            self.home.reload()
-            return
+            return  # the list follows the store's CHANGED_ELSEWHERE event
         if self.session is None or self.form_view is None or self.form_view.submission:
             return
         if self.store.submission_for(self.session.draft_id) is None:

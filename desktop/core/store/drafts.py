@@ -293,6 +293,7 @@ class DraftsStore:
         self._seen_version = self._data_version()
         # Announced after each change has committed, in the thread that made it.
         self.events = StoreEvents()
+        self.closed = False
 
     @classmethod
     def open(
@@ -322,6 +323,7 @@ class DraftsStore:
     def close(self) -> None:
         """Close the database; the WAL is folded back into the main file."""
         self.db.close()
+        self.closed = True
 
     def _now(self) -> str:
         return iso(self._clock())
