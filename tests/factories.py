@@ -74,3 +74,24 @@ def scanned_signature_png() -> bytes:
 
 # The office key's passphrase in tests (strong enough for the passphrase check).
 OFFICE_PASSPHRASE = "kopi tubruk jember hujan sore"
+
+
+def recorded_submission(
+    draft_id: str, signature_sha: str, submission_id: str = "sub-1", envelope: bytes = b"{}"
+):
+    """A submission as the store records it, for tests of the store (not a real signature:
+    signing itself is tested with real keys in test_signing.py)."""
+    from desktop.core.store.drafts import Submission  # noqa: PLC0415
+
+    return Submission(
+        id=submission_id,
+        draft_id=draft_id,
+        envelope=envelope,
+        kid="kid-of-the-office",
+        office_name="Kantor Bupati Jember",
+        signer_name="Hendy Siswanto",
+        signer_position="Bupati",
+        signed_at="2026-11-23T10:00:00.000000+00:00",
+        signature_image=signature_sha,
+        signed_pdf=None,
+    )

@@ -29,7 +29,7 @@ from desktop.core.store.drafts import (
     DraftsStore,
     Submission,
 )
-from tests.factories import complete_answers
+from tests.factories import complete_answers, recorded_submission
 
 PDF = b"%PDF-1.7\n" + b"0" * 100
 
@@ -283,17 +283,8 @@ def test_what_was_saved_is_there_after_reopening(tmp_path: Path) -> None:
 
 
 def _submission(draft_id: str, signature_sha: str, submission_id: str = "sub-1") -> Submission:
-    return Submission(
-        id=submission_id,
-        draft_id=draft_id,
-        envelope=b'{"payload": "signed bytes"}',
-        kid="kid-of-the-office",
-        office_name="Kantor Bupati Jember",
-        signer_name="Hendy Siswanto",
-        signer_position="Bupati",
-        signed_at="2026-11-23T10:00:00.000000+00:00",
-        signature_image=signature_sha,
-        signed_pdf=None,
+    return recorded_submission(
+        draft_id, signature_sha, submission_id, envelope=b'{"payload": "signed bytes"}'
     )
 
 

@@ -427,24 +427,17 @@ def _sign_elsewhere(data_dir: Path, draft_id: str) -> None:
     """What `hrcities sign` does to the store, from another connection (another process)."""
     import hashlib  # noqa: PLC0415
 
-    from desktop.core.store.drafts import DraftsStore, Submission  # noqa: PLC0415
-    from tests.factories import tiny_png  # noqa: PLC0415
+    from desktop.core.store.drafts import DraftsStore  # noqa: PLC0415
+    from tests.factories import recorded_submission, tiny_png  # noqa: PLC0415
 
     png = tiny_png()
     other = DraftsStore.open(data_dir)
     try:
         other.record_signature(
-            Submission(
-                id="5e0f8a54-5d7c-4f43-9d0a-5a6f4f7c2c11",
-                draft_id=draft_id,
-                envelope=b"{}",
-                kid="kid-of-the-office",
-                office_name="Kantor Bupati Jember",
-                signer_name="Hendy Siswanto",
-                signer_position="Bupati",
-                signed_at="2026-11-23T10:00:00.000000+00:00",
-                signature_image=hashlib.sha256(png).hexdigest(),
-                signed_pdf=None,
+            recorded_submission(
+                draft_id,
+                hashlib.sha256(png).hexdigest(),
+                "5e0f8a54-5d7c-4f43-9d0a-5a6f4f7c2c11",
             ),
             png,
             None,

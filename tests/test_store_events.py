@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
-from desktop.core.store.drafts import DraftLocked, DraftsStore, Submission
+from desktop.core.store.drafts import DraftLocked, DraftsStore
 from desktop.core.store.events import StoreChange, StoreEvent, StoreEvents
-from tests.factories import complete_answers
+from tests.factories import complete_answers, recorded_submission
 
 
 @pytest.fixture
@@ -22,17 +22,8 @@ def heard(store: DraftsStore) -> list[StoreChange]:
 
 def _sign(store: DraftsStore, draft_id: str) -> None:
     png = b"\x89PNG\r\n\x1a\nsignature"
-    submission = Submission(
-        id="sub-1",
-        draft_id=draft_id,
-        envelope=b'{"payload": "signed bytes"}',
-        kid="kid-of-the-office",
-        office_name="Kantor Bupati Jember",
-        signer_name="Hendy Siswanto",
-        signer_position="Bupati",
-        signed_at="2026-11-23T10:00:00.000000+00:00",
-        signature_image=hashlib.sha256(png).hexdigest(),
-        signed_pdf=None,
+    submission = recorded_submission(
+        draft_id, hashlib.sha256(png).hexdigest(), envelope=b'{"payload": "signed bytes"}'
     )
     store.record_signature(submission, png, None)
 
