@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -106,6 +107,7 @@ class HomeView(QWidget):
         self._reload_soon.timeout.connect(self._reload_followed)
         self.bridge = StoreBridge(self.store.events, self)
         self._following = True
+        self._stale = False
         self.bridge.changed.connect(lambda _event, _draft_id: self._store_changed())
 
     def _store_changed(self) -> None:
@@ -113,8 +115,22 @@ class HomeView(QWidget):
             self._reload_soon.start()
 
     def _reload_followed(self) -> None:
-        if self._following and not self.store.closed:  # a crash test closes the store itself
-            self.reload()
+        if not self._following or self.store.closed:  # a crash test closes the store itself
+            return
+        if not self.isVisible():
+            # Hidden behind an open form, whose autosave changes the store every second of
+            # typing: reload once, when the list is shown again, not on every save.
+            self._stale = True
+            return
+        self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """Catch up with what changed while the list was hidden."""
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            if self._following and not self.store.closed:
+                self.reload()
 
     def stop_following(self) -> None:
         """No more reloading on the store's events (it is about to be closed)."""
