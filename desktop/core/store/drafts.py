@@ -16,8 +16,6 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -40,6 +38,30 @@ from desktop.core.store.database import (
     utc_now,
 )
 from desktop.core.store.events import StoreChange, StoreEvent, StoreEvents
+from desktop.core.store.records import (  # noqa: F401 - re-exported: the store's API
+    LAST_OPENED_KEY,
+    REVISION_INTERVAL,
+    REVISIONS_KEPT,
+    SESSION_KEY,
+    STATUS_LABELS,
+    Draft,
+    DraftChangedWhileSigning,
+    DraftLocked,
+    DraftNotFound,
+    DraftStatus,
+    DraftSummary,
+    FormVersionUnavailable,
+    Revision,
+    SaveFailed,
+    SaveResult,
+    StoreUnavailable,
+    Submission,
+    TrashContents,
+    draft_from_row,
+    dumps_json,
+    listed_text,
+    summary_from_row,
+)
 from i18n.errors import UserError
 from i18n.translate import N_
 from schemas.forms import (
@@ -50,193 +72,7 @@ from schemas.forms import (
     default_registry,
 )
 from schemas.migration import MigrationError, migrate
-from schemas.validation import ValidationReport, validate
-
-REVISIONS_KEPT = 50
-# Autosave runs every second while someone types; one revision per burst of typing (saves less
-# than this apart update the newest revision) keeps 50 revisions worth going back to.
-REVISION_INTERVAL = dt.timedelta(seconds=60)
-
-
-class DraftStatus(StrEnum):
-    """Where a draft is in its life; an enum because later issues add queued, sent, received.
-
-    A StrEnum, so the value stored in SQLite stays the same text ("draft", "signed") and a status
-    read back compares equal to it.
-    """
-
-    DRAFT = "draft"
-    SIGNED = "signed"
-
-
-# Statuses as shown to people.
-STATUS_LABELS = {DraftStatus.DRAFT: N_("Draft"), DraftStatus.SIGNED: N_("Signed")}
-LAST_OPENED_KEY = "last_opened_draft"
-SESSION_KEY = "window_session_started"
-
-
-class DraftNotFound(UserError):
-    """No draft (or revision) with that id in this store."""
-
-    code = "draft_not_found"
-
-
-class DraftLocked(UserError):
-    """The draft is signed (or later): it is never edited, only corrected by a new draft."""
-
-    code = "draft_locked"
-
-
-class StoreUnavailable(UserError):
-    """The drafts file refused a change (read-only, disk full, unplugged)."""
-
-    code = "store_unavailable"
-
-
-class SaveFailed(UserError):
-    """The disk refused the save (full, removed, read-only): the answers are still in memory."""
-
-    code = "save_failed"
-
-
-class DraftChangedWhileSigning(UserError):
-    """The answers were saved again while the signature was being made: nothing is recorded."""
-
-    code = "draft_changed_while_signing"
-
-
-class FormVersionUnavailable(UserError):
-    """The draft's form cannot be opened by this version of the app."""
-
-    code = "form_version_unavailable"
-
-    @classmethod
-    def for_version(cls, version: str) -> FormVersionUnavailable:
-        """The error for a draft written on form version `version`."""
-        return cls(
-            N_(
-                "This draft was written on version {version} of the form, which this "
-                "version of the app cannot open. Install the newest version of the app."
-            ),
-            version=version,
-        )
-
-
-@dataclass(frozen=True)
-class DraftSummary:
-    """One line of the drafts list."""
-
-    id: str
-    name: str
-    country: str
-    status: DraftStatus
-    completion: float
-    updated_at: str
-    trashed_at: str | None
-    form_id: str
-    form_version: str
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A whole draft, with its answers."""
-
-    id: str
-    form_id: str
-    form_version: str
-    language: str | None
-    status: DraftStatus
-    answers: dict[str, Any]
-    set_aside: dict[str, Any]
-    corrects: str | None
-    created_at: str
-    updated_at: str
-    trashed_at: str | None
-    statement_language: str | None = None
-
-
-@dataclass(frozen=True)
-class Submission:
-    """A signed draft: the envelope exactly as signed, and who signed it, when, with what key."""
-
-    id: str
-    draft_id: str
-    envelope: bytes
-    kid: str
-    office_name: str
-    signer_name: str
-    signer_position: str
-    signed_at: str
-    signature_image: str
-    signed_pdf: str | None
-
-
-@dataclass(frozen=True)
-class TrashContents:
-    """What is in the trash: drafts that emptying it deletes, signed forms that it keeps."""
-
-    deleted: int
-    kept_signed: int
-
-
-@dataclass(frozen=True)
-class Revision:
-    """One autosaved state of a draft."""
-
-    id: int
-    draft_id: str
-    form_version: str
-    saved_at: str
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    """What a save did: when, and whether anything had changed at all."""
-
-    saved_at: str
-    changed: bool
-    report: ValidationReport
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _summary(row: Mapping[str, Any]) -> DraftSummary:
-    return DraftSummary(
-        id=row["id"],
-        name=row["name"],
-        country=row["country"],
-        status=DraftStatus(row["status"]),
-        completion=row["completion"],
-        updated_at=row["updated_at"],
-        trashed_at=row["trashed_at"],
-        form_id=row["form_id"],
-        form_version=row["form_version"],
-    )
-
-
-def _draft(row: Mapping[str, Any]) -> Draft:
-    return Draft(
-        id=row["id"],
-        form_id=row["form_id"],
-        form_version=row["form_version"],
-        language=row["language"],
-        status=DraftStatus(row["status"]),
-        answers=json.loads(row["answers"]),
-        set_aside=json.loads(row["set_aside"]),
-        corrects=row["corrects"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        trashed_at=row["trashed_at"],
-        statement_language=row["statement_language"],
-    )
-
-
-def _listed_text(answers: Mapping[str, Any], key: str) -> str:
-    value = answers.get(key)
-    return value.strip() if isinstance(value, str) else ""
-
+from schemas.validation import validate
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -351,7 +187,7 @@ class DraftsStore:
         """Drafts (or, with `trashed`, the trash), most recently changed first."""
         condition = "trashed_at IS NOT NULL" if trashed else "trashed_at IS NULL"
         return [
-            _summary(row)
+            summary_from_row(row)
             for row in self.db.execute(
                 f"SELECT * FROM drafts WHERE {condition} ORDER BY updated_at DESC, id"
             ).fetchall()
@@ -429,10 +265,10 @@ class DraftsStore:
                     "form_version": form.version,
                     "language": language,
                     "status": DraftStatus.DRAFT,
-                    "answers": _dumps(values),
-                    "set_aside": _dumps(dict(set_aside or {})),
-                    "name": _listed_text(values, form.role("lrg_name")),
-                    "country": _listed_text(values, form.role("country")),
+                    "answers": dumps_json(values),
+                    "set_aside": dumps_json(dict(set_aside or {})),
+                    "name": listed_text(values, form.role("lrg_name")),
+                    "country": listed_text(values, form.role("country")),
                     "completion": validate(form, values).overall.fraction,
                     "corrects": corrects,
                     "now": now,
@@ -445,7 +281,7 @@ class DraftsStore:
     @_locked
     def get(self, draft_id: str) -> Draft:
         """A draft as stored, without moving it to a newer form version."""
-        return _draft(self._row(draft_id))
+        return draft_from_row(self._row(draft_id))
 
     @_locked
     def open_draft(self, draft_id: str) -> Draft:
@@ -473,8 +309,8 @@ class DraftsStore:
                 "updated_at = ? WHERE id = ?",
                 [
                     latest.version,
-                    _dumps(result.answers),
-                    _dumps(set_aside),
+                    dumps_json(result.answers),
+                    dumps_json(set_aside),
                     validate(latest, result.answers).overall.fraction,
                     now,
                     draft.id,
@@ -529,7 +365,7 @@ class DraftsStore:
             )
         form = self._form(row["form_id"], row["form_version"])
         report = validate(form, dict(answers))
-        encoded = _dumps(answers)
+        encoded = dumps_json(answers)
         if encoded == row["answers"]:
             return SaveResult(saved_at=row["updated_at"], changed=False, report=report)
         now = self._now()
@@ -539,8 +375,8 @@ class DraftsStore:
                 "updated_at = ? WHERE id = ?",
                 [
                     encoded,
-                    _listed_text(answers, form.role("lrg_name")),
-                    _listed_text(answers, form.role("country")),
+                    listed_text(answers, form.role("lrg_name")),
+                    listed_text(answers, form.role("country")),
                     report.overall.fraction,
                     now,
                     draft_id,
@@ -561,7 +397,7 @@ class DraftsStore:
         *,
         coalesce: bool = False,
     ) -> None:
-        encoded = encoded if encoded is not None else _dumps(answers)
+        encoded = encoded if encoded is not None else dumps_json(answers)
         if coalesce:
             newest = self.db.execute(
                 "SELECT id, COALESCE(started_at, saved_at) AS started_at, form_version "
